@@ -1,0 +1,90 @@
+//! `credit-code`: a 统一社会信用代码 must have 18 characters from the allowed alphabet and the
+//! check character GB 32100-2015 gives.
+
+use super::{Ctx, Rule};
+use crate::diag::Diagnostic;
+use crate::model::Site;
+
+pub const RULE: Rule = Rule { id: "credit-code", source: "R1（承办单位）", run };
+
+/// The code alphabet: digits and capital letters without I, O, Z, S, V.
+const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/// What is wrong with a code, if anything.
+fn problem(code: &str) -> Option<String> {
+    let chars: Vec<char> = code.chars().collect();
+    if chars.len() != 18 {
+        return Some(format!("应为 18 位，这里是 {} 位", chars.len()));
+    }
+    if let Some(c) = chars.iter().find(|c| c.is_ascii_lowercase()) {
+        return Some(format!("字母要大写（{c}）"));
+    }
+    if let Some(c) = chars.iter().find(|c| !ALPHABET.contains(**c)) {
+        return Some(format!("含有不允许的字符“{c}”（代码中不用 I、O、Z、S、V）"));
+    }
+    let sum: u32 = chars[..17].iter().zip(WEIGHTS).map(|(c, w)| ALPHABET.find(*c).unwrap_or(0) as u32 * w).sum();
+    let expected = ALPHABET.as_bytes()[((31 - sum % 31) % 31) as usize] as char;
+    (chars[17] != expected).then(|| format!("校验位不对：按前 17 位，最后一位应为 {expected}，这里是 {}", chars[17]))
+}
+
+pub fn valid_credit_code(code: &str) -> bool {
+    problem(code).is_none()
+}
+
+fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for p in &site.projects {
+        let Some(code) = &p.contractor.credit_code else { continue };
+        if code.value.trim().is_empty() {
+            continue;
+        }
+        if let Some(why) = problem(code.value.trim()) {
+            out.push(
+                Diagnostic::error(RULE.id, &p.file, format!("统一社会信用代码 {} {why}", code.value.trim()))
+                    .span(code.line, code.col, code.width)
+                    .field("contractor.credit_code")
+                    .hint("照营业执照逐位核对；不知道时可以先删掉这一行（此字段选填）"),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_codes() {
+        // Published codes of well-known companies.
+        assert!(valid_credit_code("91110000100017643K"), "China Petrochemical");
+        assert!(valid_credit_code("91440300708461136T"), "Tencent Shenzhen");
+        assert!(valid_credit_code("91350100M000100Y43"), "the sample in GB 32100-2015 guides");
+        assert!(valid_credit_code("914403001922038216"), "Huawei");
+    }
+
+    #[test]
+    fn every_single_character_change_is_caught() {
+        let good = "91440300708461136T";
+        for i in 0..18 {
+            for c in ALPHABET.chars() {
+                let mut chars: Vec<char> = good.chars().collect();
+                if chars[i] == c {
+                    continue;
+                }
+                chars[i] = c;
+                let bad: String = chars.into_iter().collect();
+                assert!(!valid_credit_code(&bad), "{bad}");
+            }
+        }
+    }
+
+    #[test]
+    fn explains_each_problem() {
+        assert!(problem("9144030070846113").unwrap().contains("18 位"));
+        assert!(problem("91440300708461136t").unwrap().contains("大写"));
+        assert!(problem("9144030070846113OT").unwrap().contains("不允许"));
+        assert!(problem("91440300708461136A").unwrap().contains("应为 T"));
+    }
+}

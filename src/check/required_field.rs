@@ -1,0 +1,328 @@
+//! `required-field`: what R1 (every project field), R3 (plan and fund rules), R4 (complaint
+//! windows) and the footer require is present and not empty.
+
+use super::{Ctx, Rule};
+use crate::diag::Diagnostic;
+use crate::labels;
+use crate::model::*;
+
+pub const RULE: Rule = Rule { id: "required-field", source: "R1、R3、R4", run };
+
+/// Where a missing field goes, for the hint.
+#[derive(Clone, Copy)]
+enum Place<'a> {
+    /// Between the `+++` lines of a `.md` file.
+    FrontMatter,
+    /// At the top level of a `.toml` file.
+    TomlRoot,
+    /// In a table that exists, with its header line.
+    Table(&'a str, u32),
+    /// In a table that is missing altogether.
+    NewTable(&'a str),
+    /// In an array-of-tables entry, with its header line.
+    Entry(&'a str, u32),
+}
+
+struct Check<'a> {
+    out: &'a mut Vec<Diagnostic>,
+    file: &'a str,
+    kind: &'static str,
+    /// Why the field is required, e.g. `R1`.
+    why: &'static str,
+}
+
+impl Check<'_> {
+    fn report(&mut self, path: &str, empty_at: Option<(u32, u32, u32)>, place: Place) {
+        let field = labels::describe(self.kind, path);
+        let example = example(self.kind, path);
+        let message = match empty_at {
+            Some(_) => format!("必填字段 {field} 是空的（{}）", self.why),
+            None => format!("缺少必填字段 {field}（{}）", self.why),
+        };
+        let mut diag = Diagnostic::error(RULE.id, self.file, message).field(path);
+        diag = match (empty_at, place) {
+            (Some((line, col, width)), _) => diag.span(line, col, width).hint(format!("在引号里填上内容，例如：{example}")),
+            (None, Place::FrontMatter) => diag.at(1).hint(format!("在两行 +++ 之间加一行：{example}")),
+            (None, Place::TomlRoot) => diag.hint(format!("在文件开头（任何 [表头] 之前）加一行：{example}")),
+            (None, Place::Table(name, line)) => diag.at(line).hint(format!("在 [{name}] 下面加一行：{example}")),
+            (None, Place::Entry(name, line)) => diag.at(line).hint(format!("在这一项 [[{}]] 下面加一行：{example}", labels::generic_path(name))),
+            (None, Place::NewTable(name)) => {
+                let line = if self.file.ends_with(".md") { Some(1) } else { None };
+                diag.at_opt(line).hint(format!("在文件头里加上：[{name}] 一行，下面写 {example}"))
+            }
+        };
+        self.out.push(diag);
+    }
+
+    fn text(&mut self, f: &Field<String>, path: &str, place: Place) {
+        match f {
+            Some(s) if s.value.trim().is_empty() => self.report(path, Some((s.line, s.col, s.width)), place),
+            Some(_) => {}
+            None => self.report(path, None, place),
+        }
+    }
+
+    fn value<T>(&mut self, f: &Field<T>, path: &str, place: Place) {
+        if f.is_none() {
+            self.report(path, None, place);
+        }
+    }
+}
+
+/// One example line per field, to copy into the file.
+fn example(kind: &str, path: &str) -> String {
+    let generic = labels::generic_path(path);
+    let key = generic.rsplit('.').next().unwrap_or(&generic);
+    let value = match (kind, generic.as_str()) {
+        (_, "published") => "2022-05-30",
+        (_, "title") if kind == "config" => "\"××县电子商务进农村综合示范专栏\"",
+        (_, "title") => "\"……\"",
+        ("project", "name") => "\"升级县级电子商务公共服务中心\"",
+        ("project", "category") => "\"public-service\"（programme.toml 里某个板块的 id）",
+        ("project", "decision") => "\"decision-2022-15\"（决策文件的文件名，不带 .md）",
+        ("project", "start") => "2022-06-01",
+        ("project", "deadline") => "2022-08-31",
+        ("project", "contractor.name") => "\"××电子商务有限公司\"",
+        ("project", "contractor.responsible") => "\"张三\"",
+        ("project", "funding") => "central = 150（写在 [funding] 下面，资金来源 id = 金额）",
+        ("project", "targets") => "[[targets]] 下写 indicator = \"……\"、target = 10、unit = \"个\"",
+        ("project", "targets.indicator") => "\"电商产业园入驻企业\"",
+        ("project", "targets.target") => "10",
+        ("project", "disbursements.date") => "2022-07-15",
+        ("project", "disbursements.amount") => "45",
+        ("project", "disbursements.source") => "\"central\"",
+        ("project", "disbursements.purpose") => "\"……首期款\"",
+        ("progress", "percent") => "40（0 到 100 的整数或小数）",
+        ("document", "kind") => "\"decision\"",
+        ("document", "issued") => "2022-05-20",
+        ("document", "issuer") => "\"××县工业和信息化局\"",
+        ("notice", "kind") => "\"award\"",
+        ("notice", "project") => "\"county-service-center\"（项目文件夹名）",
+        ("notice", "event") => "2022-05-10",
+        ("notice", "public_until") => "2022-05-12",
+        ("notice", "supplier") => "\"××电子商务有限公司\"（与项目承办单位名称一致）",
+        ("programme", "name") => "\"××县2021年国家级电子商务进农村综合示范项目\"",
+        ("programme", "plan") => "\"implementation-plan\"（实施方案文件名，不带 .md）",
+        ("programme", "fund_rules") => "\"fund-management\"（资金与项目管理制度文件名，不带 .md）",
+        ("programme", "sources") => "[[sources]] 下写 id = \"central\"、name = \"中央财政资金\"、amount = 1000",
+        ("programme", "sources.id") => "\"central\"",
+        ("programme", "sources.name") => "\"中央财政资金\"",
+        ("programme", "sources.amount") => "1000",
+        ("programme", "categories") => "[[categories]] 下写 id、name 和 allocations = { central = 350 }",
+        ("programme", "categories.id") => "\"public-service\"",
+        ("programme", "categories.name") => "\"完善农村电子商务公共服务体系\"",
+        ("config", "publisher.name") => "\"××县工业和信息化局\"",
+        ("config", "channels.feedback") | ("config", "channels.discipline") | ("config", "channels.audit") => {
+            return format!("[[{generic}]] 一项，下面写 name = \"……\" 和 phone、email、url、address 中至少一个");
+        }
+        ("config", _) if generic.ends_with(".name") => "\"县纪委监委\"",
+        _ => "\"……\"",
+    };
+    format!("{key} = {value}")
+}
+
+fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    config(&site.config, &mut out);
+    if let Some(p) = &site.programme {
+        programme(p, &mut out);
+    }
+    for d in &site.documents {
+        document(d, &mut out);
+    }
+    for p in &site.projects {
+        project(p, &mut out);
+    }
+    for n in &site.notices {
+        notice(n, &mut out);
+    }
+    out
+}
+
+fn config(c: &Config, out: &mut Vec<Diagnostic>) {
+    let mut ck = Check { out, file: &c.file, kind: "config", why: "专栏名称和主办单位必须公示" };
+    ck.text(&c.title, "title", Place::TomlRoot);
+    let place = match c.publisher.line {
+        Some(line) => Place::Table("publisher", line),
+        None => Place::NewTable("publisher"),
+    };
+    ck.text(&c.publisher.name, "publisher.name", place);
+    ck.why = "R4：必须设立征求意见窗口和纪检、审计举报窗口";
+    for kind in ChannelKind::ALL {
+        let list = c.channels.of(kind);
+        let path = format!("channels.{}", kind.key());
+        if list.is_empty() {
+            let place = c.channels.line.map_or(Place::TomlRoot, |l| Place::Table("channels", l));
+            ck.report(&path, None, place);
+        }
+        for ch in list {
+            ck.text(&ch.name, &format!("{}.name", ch.path), Place::Entry(&ch.path, ch.line));
+            if !ch.has_contact() {
+                ck.out.push(
+                    Diagnostic::error(
+                        RULE.id,
+                        &c.file,
+                        format!("{} “{}” 没有联系方式（R4）", kind.label(), text(&ch.name).unwrap_or("")),
+                    )
+                    .at(ch.line)
+                    .field(ch.path.clone())
+                    .hint("在这一项下面至少写一个：phone = \"……\"、email = \"……\"、url = \"https://……\" 或 address = \"……\""),
+                );
+            }
+        }
+    }
+}
+
+fn programme(p: &Programme, out: &mut Vec<Diagnostic>) {
+    let mut ck = Check { out, file: &p.file, kind: "programme", why: "R3" };
+    ck.text(&p.name, "name", Place::TomlRoot);
+    ck.why = "R3：必须公开实施方案";
+    ck.text(&p.plan, "plan", Place::TomlRoot);
+    ck.why = "R3：必须公开资金与项目管理制度";
+    ck.text(&p.fund_rules, "fund_rules", Place::TomlRoot);
+    ck.why = "R10：资金来源要写明";
+    if p.sources.is_empty() {
+        ck.report("sources", None, Place::TomlRoot);
+    }
+    for s in &p.sources {
+        let place = Place::Entry(&s.path, s.line);
+        ck.text(&s.id, &format!("{}.id", s.path), place);
+        ck.text(&s.name, &format!("{}.name", s.path), place);
+        ck.value(&s.amount, &format!("{}.amount", s.path), place);
+    }
+    ck.why = "R10：资金要按项目板块分配";
+    if p.categories.is_empty() {
+        ck.report("categories", None, Place::TomlRoot);
+    }
+    for c in &p.categories {
+        let place = Place::Entry(&c.path, c.line);
+        ck.text(&c.id, &format!("{}.id", c.path), place);
+        ck.text(&c.name, &format!("{}.name", c.path), place);
+    }
+}
+
+fn document(d: &Document, out: &mut Vec<Diagnostic>) {
+    let mut ck = Check { out, file: &d.file, kind: "document", why: "文件公开的基本信息" };
+    ck.value(&d.kind, "kind", Place::FrontMatter);
+    ck.text(&d.title, "title", Place::FrontMatter);
+    ck.value(&d.issued, "issued", Place::FrontMatter);
+    ck.value(&d.published, "published", Place::FrontMatter);
+    if val(&d.kind) == Some(&DocKind::Decision) {
+        ck.why = "R1：决策文件要写明发文单位";
+        ck.text(&d.issuer, "issuer", Place::FrontMatter);
+    }
+}
+
+fn project(p: &Project, out: &mut Vec<Diagnostic>) {
+    let mut ck = Check { out, file: &p.file, kind: "project", why: "R1：中央财政资金扶持项目必须公开此项，不完整不得分" };
+    ck.text(&p.decision, "decision", Place::FrontMatter);
+    ck.text(&p.name, "name", Place::FrontMatter);
+    ck.value(&p.deadline, "deadline", Place::FrontMatter);
+    let contractor = match p.contractor.line {
+        Some(line) => Place::Table("contractor", line),
+        None => Place::NewTable("contractor"),
+    };
+    ck.text(&p.contractor.name, "contractor.name", contractor);
+    ck.text(&p.contractor.responsible, "contractor.responsible", contractor);
+    if p.funding.entries.is_empty() {
+        let place = p.funding.line.map_or(Place::NewTable("funding"), |l| Place::Table("funding", l));
+        ck.report("funding", None, place);
+    }
+    if p.targets.is_empty() {
+        ck.report("targets", None, Place::FrontMatter);
+    }
+    for t in &p.targets {
+        let place = Place::Entry(&t.path, t.line);
+        ck.text(&t.indicator, &format!("{}.indicator", t.path), place);
+        ck.value(&t.target, &format!("{}.target", t.path), place);
+    }
+    if p.body.is_blank() {
+        ck.out.push(
+            Diagnostic::error(RULE.id, &p.file, "缺少 建设内容和要求（正文）：第二行 +++ 之后要写明建设内容和要求（R1）")
+                .at(p.body.first_line.saturating_sub(1).max(1))
+                .field("body")
+                .hint("在第二行 +++ 下面用几段文字写明要建什么、建到什么标准"),
+        );
+    }
+    ck.why = "项目基本信息";
+    ck.text(&p.category, "category", Place::FrontMatter);
+    ck.value(&p.published, "published", Place::FrontMatter);
+    ck.value(&p.start, "start", Place::FrontMatter);
+    ck.why = "资金拨付要写明日期、金额、来源和用途";
+    for d in &p.disbursements {
+        let place = Place::Entry(&d.path, d.line);
+        ck.value(&d.date, &format!("{}.date", d.path), place);
+        ck.value(&d.amount, &format!("{}.amount", d.path), place);
+        ck.text(&d.source, &format!("{}.source", d.path), place);
+        ck.text(&d.purpose, &format!("{}.purpose", d.path), place);
+    }
+    for r in &p.progress {
+        let mut ck = Check { out: ck.out, file: &r.file, kind: "progress", why: "R2：每月更新项目建设进度" };
+        ck.value(&r.published, "published", Place::FrontMatter);
+        ck.value(&r.percent, "percent", Place::FrontMatter);
+    }
+}
+
+fn notice(n: &Notice, out: &mut Vec<Diagnostic>) {
+    let mut ck = Check { out, file: &n.file, kind: "notice", why: "R7：采购信息公开" };
+    ck.value(&n.kind, "kind", Place::FrontMatter);
+    ck.text(&n.title, "title", Place::FrontMatter);
+    ck.value(&n.published, "published", Place::FrontMatter);
+    let Some(kind) = val(&n.kind).copied() else { return };
+    if kind != NoticeKind::ViolationRecord {
+        ck.text(&n.project, "project", Place::FrontMatter);
+    }
+    if kind.needs_event() {
+        ck.value(&n.event, "event", Place::FrontMatter);
+    }
+    if kind.needs_public_until() {
+        ck.value(&n.public_until, "public_until", Place::FrontMatter);
+    }
+    if kind.names_supplier() {
+        ck.text(&n.supplier, "supplier", Place::FrontMatter);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::site;
+
+    fn findings(files: &[(&str, &str)]) -> Vec<Diagnostic> {
+        let (site, _) = site(files);
+        run(&site, &Ctx { as_of: crate::date::Date::parse("2022-09-01").unwrap() })
+    }
+
+    #[test]
+    fn missing_responsible_points_at_the_contractor_table() {
+        let d = findings(&[
+            ("config.toml", "title = \"t\"\n"),
+            (
+                "content/projects/cold-chain/index.md",
+                "+++\nname = \"冷链\"\ncategory = \"logistics\"\ndecision = \"d\"\npublished = 2022-05-30\nstart = 2022-06-01\ndeadline = 2022-08-31\n\n[contractor]\nname = \"某公司\"\n\n[funding]\ncentral = 1\n\n[[targets]]\nindicator = \"冷库\"\ntarget = 100\n+++\n建设冷库。\n",
+            ),
+        ]);
+        let d: Vec<_> = d.iter().filter(|d| d.file.starts_with("content/projects")).collect();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].field.as_deref(), Some("contractor.responsible"));
+        assert_eq!(d[0].line, Some(9));
+        assert!(d[0].message.contains("承办单位责任人"));
+        assert!(d[0].hint.as_deref().unwrap().contains("在 [contractor] 下面加一行：responsible = \"张三\""));
+    }
+
+    #[test]
+    fn empty_strings_count_as_missing_and_point_at_themselves() {
+        let d = findings(&[("config.toml", "title = \"  \"\n[publisher]\nname = \"局\"\n")]);
+        let title = d.iter().find(|d| d.field.as_deref() == Some("title")).unwrap();
+        assert!(title.message.contains("是空的"));
+        assert_eq!(title.line, Some(1));
+    }
+
+    #[test]
+    fn every_channel_kind_is_required() {
+        let d = findings(&[("config.toml", "title = \"t\"\n[publisher]\nname = \"局\"\n[[channels.feedback]]\nname = \"股\"\n")]);
+        let fields: Vec<_> = d.iter().filter_map(|d| d.field.as_deref()).collect();
+        assert!(fields.contains(&"channels.discipline") && fields.contains(&"channels.audit"), "{fields:?}");
+        assert!(fields.contains(&"channels.feedback[1]"), "a window without any contact: {fields:?}");
+    }
+}

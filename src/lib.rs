@@ -1,0 +1,119 @@
+//! gongkai (公开): a static site generator for government disclosure columns.
+//!
+//! One pipeline, one module per stage: [`load`] (files → domain types) → [`check`] (rules →
+//! diagnostics) → [`render`] (site → pages and data) → [`write`] (the only stage that touches
+//! the output folder, atomically).
+
+pub mod check;
+pub mod date;
+pub mod diag;
+pub mod facts;
+pub mod labels;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod money;
+pub mod render;
+pub mod source;
+pub mod write;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use date::Date;
+use diag::{Diagnostic, Report};
+use load::{LoadError, Loaded};
+
+/// What `check` and `build` are asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    /// The date rules are judged at; today in China when not given.
+    pub as_of: Option<Date>,
+    pub strict: bool,
+    /// Overrides `base_url` of config.toml.
+    pub base_url: Option<String>,
+}
+
+/// A loaded site with every finding about it.
+pub struct Checked {
+    pub loaded: Loaded,
+    pub report: Report,
+}
+
+/// Loads and checks the site.
+pub fn check_site(opts: &Options) -> Result<Checked, LoadError> {
+    let loaded = load::load(&opts.root)?;
+    let as_of = opts.as_of.unwrap_or_else(Date::today_in_china);
+    let ctx = check::Ctx { as_of };
+    let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(check::run(&loaded.site, &ctx));
+    // A file that does not parse yields only its syntax errors: the rest would be noise.
+    diagnostics.retain(|d| d.rule == load::toml_reader::SYNTAX || !loaded.broken.contains(&d.file));
+    let strict = opts.strict || loaded.site.config.rules.strict;
+    let report = Report::new(as_of, diagnostics, strict);
+    Ok(Checked { loaded, report })
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    Load(LoadError),
+    /// The output folder cannot be used or written.
+    Output(String),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Load(e) => write!(f, "{e}"),
+            BuildError::Output(e) => f.write_str(e),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl From<LoadError> for BuildError {
+    fn from(e: LoadError) -> Self {
+        BuildError::Load(e)
+    }
+}
+
+pub struct Built {
+    pub checked: Checked,
+    /// Number of files written, or `None` when errors stopped the build (output untouched).
+    pub written: Option<usize>,
+}
+
+/// The site's address: `--base-url`, else config's `base_url`, without a trailing slash.
+pub fn base_url(opts: &Options, site: &model::Site) -> Option<String> {
+    opts.base_url
+        .as_deref()
+        .or_else(|| model::text(&site.config.base_url))
+        .map(|u| u.trim().trim_end_matches('/').to_string())
+}
+
+/// Checks, renders and — only if there is no error — replaces `output` with the new site.
+pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
+    let mut checked = check_site(opts)?;
+    if checked.report.has_errors() {
+        return Ok(Built { checked, written: None });
+    }
+    let site = &checked.loaded.site;
+    let render_opts = render::RenderOptions { as_of: checked.report.as_of, base_url: base_url(opts, site) };
+    let rendered = match render::render(site, &checked.report.diagnostics, &render_opts) {
+        Ok(r) => r,
+        Err(errors) => {
+            let mut all: Vec<Diagnostic> = checked.report.diagnostics.clone();
+            all.extend(errors);
+            checked.report = Report::new(checked.report.as_of, all, false);
+            return Ok(Built { checked, written: None });
+        }
+    };
+    write::check_output_dir(&opts.root, output).map_err(BuildError::Output)?;
+    let mut assets = rendered.assets;
+    assets.extend(checked.loaded.assets.iter().cloned());
+    write::publish(output, &rendered.files, &assets)
+        .map_err(|e| BuildError::Output(format!("写入 {} 失败：{e}（原有网站未改动）", output.display())))?;
+    Ok(Built { checked, written: Some(rendered.files.len() + assets.len()) })
+}

@@ -1,0 +1,379 @@
+//! Stage 1, **load**: files in, domain types out. Every problem found on the way becomes a
+//! diagnostic; only a missing or unreadable site is an I/O error.
+
+pub mod records;
+pub mod toml_reader;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use walkdir::WalkDir;
+
+use crate::date::Month;
+use crate::diag::Diagnostic;
+use crate::model::*;
+use crate::source::{decode, SourceFile, SourceMap};
+use toml_reader::{TomlDoc, SYNTAX};
+
+pub const INVALID_ID: &str = "invalid-id";
+
+/// The site cannot be read at all (exit code 2).
+#[derive(Debug)]
+pub struct LoadError(pub String);
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+pub struct Loaded {
+    pub site: Site,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files that did not parse: only their syntax errors are worth reporting.
+    pub broken: BTreeSet<String>,
+    /// Files copied as they are: (absolute source, path in the output).
+    pub assets: Vec<(PathBuf, String)>,
+}
+
+/// Loads the site at `root`.
+pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    if !root.is_dir() {
+        return Err(LoadError(format!("找不到站点文件夹 {}", root.display())));
+    }
+    if !root.join("config.toml").is_file() {
+        return Err(LoadError(format!(
+            "{} 里没有 config.toml：--root 要指向站点文件夹（含 config.toml 和 content/ 的那一层）",
+            root.display()
+        )));
+    }
+    let mut l = Loader { root, out: Vec::new(), broken: BTreeSet::new(), sources: SourceMap::default() };
+
+    let config = match l.read("config.toml")? {
+        Some(src) => {
+            let doc = TomlDoc::new(&src.path, "config", &src.text, 1);
+            match doc.parse(&mut l.out) {
+                Some(table) => records::config(doc.root(&table), &mut l.out),
+                None => l.broken(&src.path, Config { file: src.path.clone(), ..Config::default() }),
+            }
+        }
+        None => Config { file: "config.toml".into(), ..Config::default() },
+    };
+
+    let programme = l.programme()?;
+    let documents = l.flat_records("content/documents", |id, table, body, d| records::document(id, table, body, d), "document", |id, file| Document { id, file, ..Document::default() })?;
+    let notices = l.flat_records("content/notices", |id, table, body, d| records::notice(id, table, body, d), "notice", |id, file| Notice { id, file, ..Notice::default() })?;
+    let (projects, assets) = l.projects()?;
+
+    let site = Site { root: root.to_path_buf(), sources: l.sources, config, programme, documents, projects, notices };
+    Ok(Loaded { site, diagnostics: l.out, broken: l.broken, assets })
+}
+
+struct Loader<'r> {
+    root: &'r Path,
+    out: Vec<Diagnostic>,
+    broken: BTreeSet<String>,
+    sources: SourceMap,
+}
+
+/// A `.md` file split into its TOML front matter and Markdown body.
+#[derive(Debug)]
+struct Split<'a> {
+    toml: &'a str,
+    body: Body,
+}
+
+impl Loader<'_> {
+    /// Reads and decodes a file; a file that is not UTF-8 is a syntax error, not an I/O error.
+    fn read(&mut self, rel: &str) -> Result<Option<Arc<SourceFile>>, LoadError> {
+        let bytes = std::fs::read(self.root.join(rel))
+            .map_err(|e| LoadError(format!("读取 {rel} 失败：{e}")))?;
+        match decode(&bytes) {
+            Ok(text) => {
+                let file = Arc::new(SourceFile { path: rel.to_string(), text });
+                self.sources.insert(file.clone());
+                Ok(Some(file))
+            }
+            Err(e) => {
+                self.out.push(Diagnostic::error(SYNTAX, rel, e.message()).at(e.line()));
+                self.broken.insert(rel.to_string());
+                Ok(None)
+            }
+        }
+    }
+
+    fn broken<T>(&mut self, file: &str, placeholder: T) -> T {
+        self.broken.insert(file.to_string());
+        placeholder
+    }
+
+    fn programme(&mut self) -> Result<Option<Programme>, LoadError> {
+        let rel = "content/programme.toml";
+        if !self.root.join(rel).is_file() {
+            self.out.push(
+                Diagnostic::error(
+                    "required-field",
+                    rel,
+                    "缺少 content/programme.toml：项目总体情况（名称、资金来源、项目板块、实施方案）要写在这里",
+                )
+                .hint("参照 README 的 programme.toml 示例新建此文件"),
+            );
+            return Ok(None);
+        }
+        let Some(src) = self.read(rel)? else { return Ok(Some(Programme { file: rel.into(), ..Programme::default() })) };
+        let doc = TomlDoc::new(&src.path, "programme", &src.text, 1);
+        Ok(Some(match doc.parse(&mut self.out) {
+            Some(table) => records::programme(doc.root(&table), &mut self.out),
+            None => self.broken(rel, Programme { file: rel.into(), ..Programme::default() }),
+        }))
+    }
+
+    /// Parses a `.md` record file; returns `None` (after reporting) when it cannot be read.
+    fn markdown_record<T>(
+        &mut self,
+        rel: &str,
+        kind: &'static str,
+        read: impl FnOnce(toml_reader::Table, Body, &mut Vec<Diagnostic>) -> T,
+        placeholder: impl FnOnce() -> T,
+    ) -> Result<T, LoadError> {
+        let Some(src) = self.read(rel)? else { return Ok(self.broken(rel, placeholder())) };
+        let split = match split_front_matter(&src.text) {
+            Ok(split) => split,
+            Err((line, message, hint)) => {
+                self.out.push(Diagnostic::error(SYNTAX, rel, message).at(line).hint(hint));
+                return Ok(self.broken(rel, placeholder()));
+            }
+        };
+        let doc = TomlDoc::new(&src.path, kind, split.toml, 2);
+        Ok(match doc.parse(&mut self.out) {
+            Some(table) => read(doc.root(&table), split.body, &mut self.out),
+            None => self.broken(rel, placeholder()),
+        })
+    }
+
+    /// Records that are one `.md` file each, anywhere under `dir`, named by file stem.
+    fn flat_records<T>(
+        &mut self,
+        dir: &str,
+        read: impl Fn(String, toml_reader::Table, Body, &mut Vec<Diagnostic>) -> T,
+        kind: &'static str,
+        placeholder: impl Fn(String, String) -> T,
+    ) -> Result<Vec<T>, LoadError> {
+        let mut out = Vec::new();
+        for rel in self.walk(dir, 1, usize::MAX) {
+            if !rel.ends_with(".md") {
+                continue;
+            }
+            let id = stem(&rel).to_string();
+            self.check_id(&rel, &id);
+            let record = self.markdown_record(
+                &rel,
+                kind,
+                |t, body, d| read(id.clone(), t, body, d),
+                || placeholder(id.clone(), rel.clone()),
+            )?;
+            out.push(record);
+        }
+        Ok(out)
+    }
+
+    fn projects(&mut self) -> Result<(Vec<Project>, Vec<(PathBuf, String)>), LoadError> {
+        let mut projects = Vec::new();
+        let mut assets = Vec::new();
+        let base = "content/projects";
+        for rel in self.walk(base, 1, 1) {
+            if self.root.join(&rel).is_file() {
+                self.out.push(
+                    Diagnostic::error(INVALID_ID, &rel, "项目要各建一个文件夹：content/projects/<项目编号>/index.md")
+                        .hint(format!("新建文件夹 {base}/{}/，把此文件移进去并改名为 index.md", suggest_id(stem(&rel)))),
+                );
+                continue;
+            }
+            let id = rel[base.len() + 1..].to_string();
+            self.check_id(&rel, &id);
+            let index = format!("{rel}/index.md");
+            if !self.root.join(&index).is_file() {
+                self.out.push(Diagnostic::error(
+                    "required-field",
+                    &index,
+                    format!("项目文件夹 {rel}/ 里缺少 index.md（项目基本信息和建设内容）"),
+                ));
+                continue;
+            }
+            let mut project = self.markdown_record(
+                &index,
+                "project",
+                |t, body, d| records::project(id.clone(), t, body, d),
+                || Project { id: id.clone(), file: index.clone(), ..Project::default() },
+            )?;
+            for file in self.walk(&rel, 1, usize::MAX) {
+                if self.root.join(&file).is_dir() || file == index {
+                    continue;
+                }
+                let inner = &file[rel.len() + 1..];
+                if let Some(name) = inner.strip_prefix("progress/").and_then(|n| n.strip_suffix(".md")) {
+                    if let Some(report) = self.progress(&file, name)? {
+                        project.progress.push(report);
+                    }
+                } else if file.ends_with(".md") {
+                    self.out.push(Diagnostic::error(
+                        INVALID_ID,
+                        &file,
+                        "项目文件夹里只认 index.md 和 progress/年-月.md；其他 .md 文件不会发布",
+                    ));
+                } else {
+                    assets.push((self.root.join(&file), format!("projects/{id}/{inner}")));
+                }
+            }
+            project.progress.sort_by_key(|r| r.month);
+            projects.push(project);
+        }
+        Ok((projects, assets))
+    }
+
+    fn progress(&mut self, rel: &str, name: &str) -> Result<Option<ProgressReport>, LoadError> {
+        let Some(month) = Month::parse(name) else {
+            self.out.push(
+                Diagnostic::error(INVALID_ID, rel, format!("进度报告的文件名 {name}.md 不是 年-月.md"))
+                    .hint("例如 2022-07.md 是 2022 年 7 月的进度"),
+            );
+            return Ok(None);
+        };
+        let placeholder = || ProgressReport {
+            month,
+            file: rel.to_string(),
+            published: None,
+            percent: None,
+            disbursed: None,
+            actuals: Vec::new(),
+            body: Body::default(),
+        };
+        Ok(Some(self.markdown_record(rel, "progress", |t, body, d| records::progress(month, t, body, d), placeholder)?))
+    }
+
+    fn check_id(&mut self, rel: &str, id: &str) {
+        if !valid_id(id) {
+            self.out.push(
+                Diagnostic::error(
+                    INVALID_ID,
+                    rel,
+                    format!("“{id}”不能用作编号和网址：只能用小写英文字母、数字和 -（不能以 - 开头或结尾）"),
+                )
+                .hint(format!("改名为 {}", suggest_id(id))),
+            );
+        }
+    }
+
+    /// Relative paths under `dir` between the given depths, sorted, skipping hidden and
+    /// editor temporary files.
+    fn walk(&self, dir: &str, min: usize, max: usize) -> Vec<String> {
+        let abs = self.root.join(dir);
+        if !abs.is_dir() {
+            return Vec::new();
+        }
+        WalkDir::new(&abs)
+            .min_depth(min)
+            .max_depth(max)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !is_ignored(&e.file_name().to_string_lossy()))
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let rel = e.path().strip_prefix(self.root).ok()?;
+                Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+            })
+            .collect()
+    }
+}
+
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('~') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+}
+
+fn stem(rel: &str) -> &str {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.strip_suffix(".md").unwrap_or(name)
+}
+
+/// SPEC §3: lowercase ASCII letters, digits and `-`.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn suggest_id(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.chars() {
+        match c {
+            'a'..='z' | '0'..='9' => out.push(c),
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            ' ' | '_' | '-' | '.' if !out.ends_with('-') && !out.is_empty() => out.push('-'),
+            _ => {}
+        }
+    }
+    let out = out.trim_matches('-').to_string();
+    if out.is_empty() { "county-service-center（用拼音或英文）".to_string() } else { out }
+}
+
+/// Splits `+++` TOML front matter from the Markdown body. Errors carry the line, the message
+/// and a hint.
+fn split_front_matter(text: &str) -> Result<Split<'_>, (u32, String, String)> {
+    let first = text.lines().next().unwrap_or("").trim_end();
+    if first != "+++" {
+        let hint = if first == "---" {
+            "gongkai 的文件头用 +++ 包围的 TOML，不是 --- 包围的 YAML：把两行 --- 改成 +++，字段写成 name = \"…\""
+        } else {
+            "文件第一行写 +++，接着写字段（如 title = \"…\"），再写一行 +++，之后是正文"
+        };
+        return Err((1, "文件开头缺少 +++ 行：记录的字段要写在两行 +++ 之间".into(), hint.into()));
+    }
+    let toml_start = text.find('\n').map_or(text.len(), |i| i + 1);
+    let mut offset = toml_start;
+    let mut line = 2;
+    for l in text[toml_start..].split_inclusive('\n') {
+        if l.trim_end() == "+++" {
+            let body_start = offset + l.len();
+            return Ok(Split {
+                toml: &text[toml_start..offset],
+                body: Body { markdown: text[body_start..].to_string(), first_line: line + 1 },
+            });
+        }
+        offset += l.len();
+        line += 1;
+    }
+    Err((1, "文件头的 +++ 没有结束：字段之后要再写一行 +++".into(), "在最后一个字段下面加一行 +++，正文写在它之后".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        for ok in ["a", "county-service-center", "decision-2022-15", "2022"] {
+            assert!(valid_id(ok), "{ok}");
+        }
+        for bad in ["", "-a", "a-", "A", "县级中心", "a_b", "a b", "a.b", "../x"] {
+            assert!(!valid_id(bad), "{bad}");
+        }
+        assert_eq!(suggest_id("Cold Chain_2022"), "cold-chain-2022");
+    }
+
+    #[test]
+    fn front_matter() {
+        let s = split_front_matter("+++\nname = \"x\"\n+++\n正文\n").unwrap();
+        assert_eq!(s.toml, "name = \"x\"\n");
+        assert_eq!(s.body.markdown, "正文\n");
+        assert_eq!(s.body.first_line, 4);
+        let s = split_front_matter("+++  \na = 1\n+++").unwrap();
+        assert_eq!(s.body.markdown, "");
+        assert!(split_front_matter("---\na: 1\n---\n").unwrap_err().2.contains("YAML"));
+        assert_eq!(split_front_matter("+++\na = 1\n").unwrap_err().0, 1);
+    }
+}

@@ -1,0 +1,312 @@
+//! One function per kind of record: TOML table in, domain type out, problems reported.
+
+use crate::diag::Diagnostic;
+use crate::load::toml_reader::{number, percentage, Table, INVALID_VALUE};
+use crate::model::*;
+
+type Diags = Vec<Diagnostic>;
+
+pub fn config(mut t: Table, d: &mut Diags) -> Config {
+    let mut c = Config {
+        file: t.doc().file.to_string(),
+        title: t.string("title", d),
+        description: t.string("description", d),
+        base_url: t.string("base_url", d),
+        theme: t.string("theme", d),
+        ..Config::default()
+    };
+    if let Some(mut p) = t.table("publisher", d) {
+        c.publisher = Publisher {
+            line: Some(p.line),
+            name: p.string("name", d),
+            phone: p.string("phone", d),
+            email: p.string("email", d),
+            address: p.string("address", d),
+            site_code: p.string("site_code", d),
+            icp: p.string("icp", d),
+            police_record: p.string("police_record", d),
+        };
+        p.finish(d);
+    }
+    if let Some(mut ch) = t.table("channels", d) {
+        c.channels.line = Some(ch.line);
+        c.channels.feedback = channels(&mut ch, "feedback", d);
+        c.channels.discipline = channels(&mut ch, "discipline", d);
+        c.channels.audit = channels(&mut ch, "audit", d);
+        ch.finish(d);
+    }
+    if let Some(mut r) = t.table("rules", d) {
+        let mut day = |key, d: &mut Diags, max: i64| {
+            let f = r.integer(key, d)?;
+            if !(1..=max).contains(&f.value) {
+                d.push(
+                    Diagnostic::error(INVALID_VALUE, &c.file, format!("{key} 应为 1 到 {max} 之间的整数"))
+                        .span(f.line, f.col, f.width)
+                        .field(format!("rules.{key}")),
+                );
+                return None;
+            }
+            Some(f.map(|v| v as u32))
+        };
+        if let Some(v) = day("progress_due_day", d, 28) {
+            c.rules.progress_due_day = v;
+        }
+        if let Some(v) = day("publication_working_days", d, 365) {
+            c.rules.publication_working_days = v;
+        }
+        c.rules.strict = r.boolean("strict", d).is_some_and(|b| b.value);
+        r.finish(d);
+    }
+    if let Some(mut cal) = t.table("calendar", d) {
+        c.calendar.holidays = calendar_days(&mut cal, "holidays", d);
+        c.calendar.workdays = calendar_days(&mut cal, "workdays", d);
+        cal.finish(d);
+    }
+    t.finish(d);
+    c
+}
+
+fn channels(t: &mut Table, key: &'static str, d: &mut Diags) -> Vec<Channel> {
+    t.tables(key, d)
+        .into_iter()
+        .map(|mut c| {
+            let ch = Channel {
+                line: c.line,
+                path: c.name().to_string(),
+                name: c.string("name", d),
+                email: c.string("email", d),
+                phone: c.string("phone", d),
+                url: c.string("url", d),
+                address: c.string("address", d),
+                note: c.string("note", d),
+            };
+            c.finish(d);
+            ch
+        })
+        .collect()
+}
+
+fn calendar_days(t: &mut Table, key: &'static str, d: &mut Diags) -> Vec<Spanned<crate::date::Date>> {
+    t.tables(key, d)
+        .into_iter()
+        .filter_map(|mut c| {
+            let date = c.date("date", d);
+            c.string("name", d);
+            c.finish(d);
+            date
+        })
+        .collect()
+}
+
+pub fn programme(mut t: Table, d: &mut Diags) -> Programme {
+    let mut p = Programme {
+        file: t.doc().file.to_string(),
+        name: t.string("name", d),
+        year: t.integer("year", d),
+        unit: t.string("unit", d),
+        plan: t.string("plan", d),
+        fund_rules: t.string("fund_rules", d),
+        prohibited_uses: t.strings("prohibited_uses", d),
+        description: t.string("description", d),
+        ..Programme::default()
+    };
+    p.sources = t
+        .tables("sources", d)
+        .into_iter()
+        .map(|mut s| {
+            let src = FundSource {
+                line: s.line,
+                path: s.name().to_string(),
+                id: s.string("id", d),
+                name: s.string("name", d),
+                amount: s.money("amount", d),
+            };
+            s.finish(d);
+            src
+        })
+        .collect();
+    p.categories = t
+        .tables("categories", d)
+        .into_iter()
+        .map(|mut c| {
+            let mut cat = Category {
+                line: c.line,
+                path: c.name().to_string(),
+                id: c.string("id", d),
+                name: c.string("name", d),
+                ..Category::default()
+            };
+            cat.allocations = c
+                .map_of("allocations", d, |v| number(v).map(crate::money::Money), "金额（数字）", "350")
+                .1;
+            cat.shares = c.map_of("shares", d, percentage, "百分比（加引号）", "\"35%\"").1;
+            c.finish(d);
+            cat
+        })
+        .collect();
+    t.finish(d);
+    p
+}
+
+pub fn document(id: String, mut t: Table, body: Body, d: &mut Diags) -> Document {
+    let file = t.doc().file.to_string();
+    let kind = kind_field(&mut t, d, DocKind::from_key, &DocKind::ALL.map(DocKind::key));
+    let doc = Document {
+        id,
+        file,
+        kind,
+        title: t.string("title", d),
+        number: t.string("number", d),
+        issuer: t.string("issuer", d),
+        issued: t.date("issued", d),
+        published: t.date("published", d),
+        body,
+    };
+    t.finish(d);
+    doc
+}
+
+pub fn project(id: String, mut t: Table, body: Body, d: &mut Diags) -> Project {
+    let mut p = Project {
+        id,
+        file: t.doc().file.to_string(),
+        name: t.string("name", d),
+        category: t.string("category", d),
+        decision: t.string("decision", d),
+        published: t.date("published", d),
+        start: t.date("start", d),
+        deadline: t.date("deadline", d),
+        completed: t.date("completed", d),
+        accepted: t.date("accepted", d),
+        body,
+        ..Project::default()
+    };
+    if let Some(mut c) = t.table("contractor", d) {
+        p.contractor = Contractor {
+            line: Some(c.line),
+            name: c.string("name", d),
+            credit_code: c.string("credit_code", d),
+            responsible: c.string("responsible", d),
+            phone: c.string("phone", d),
+        };
+        c.finish(d);
+    }
+    let (line, entries) = t.map_of("funding", d, |v| number(v).map(crate::money::Money), "金额（数字）", "150");
+    p.funding = Funding { line, entries };
+    p.targets = t
+        .tables("targets", d)
+        .into_iter()
+        .map(|mut x| {
+            let target = Target {
+                line: x.line,
+                path: x.name().to_string(),
+                indicator: x.string("indicator", d),
+                target: x.decimal("target", d),
+                unit: x.string("unit", d),
+            };
+            x.finish(d);
+            target
+        })
+        .collect();
+    p.locations = t
+        .tables("locations", d)
+        .into_iter()
+        .map(|mut x| {
+            let loc = Location {
+                line: x.line,
+                path: x.name().to_string(),
+                village: x.string("village", d),
+                route: x.string("route", d),
+            };
+            x.finish(d);
+            loc
+        })
+        .collect();
+    p.disbursements = t
+        .tables("disbursements", d)
+        .into_iter()
+        .map(|mut x| {
+            let dis = Disbursement {
+                line: x.line,
+                path: x.name().to_string(),
+                date: x.date("date", d),
+                amount: x.money("amount", d),
+                source: x.string("source", d),
+                purpose: x.string("purpose", d),
+            };
+            x.finish(d);
+            dis
+        })
+        .collect();
+    t.finish(d);
+    p
+}
+
+pub fn progress(month: crate::date::Month, mut t: Table, body: Body, d: &mut Diags) -> ProgressReport {
+    let mut r = ProgressReport {
+        month,
+        file: t.doc().file.to_string(),
+        published: t.date("published", d),
+        percent: t.decimal("percent", d),
+        disbursed: t.money("disbursed", d),
+        actuals: Vec::new(),
+        body,
+    };
+    r.actuals = t
+        .tables("actuals", d)
+        .into_iter()
+        .map(|mut x| {
+            let a = Actual {
+                line: x.line,
+                path: x.name().to_string(),
+                indicator: x.string("indicator", d),
+                value: x.decimal("value", d),
+            };
+            x.finish(d);
+            a
+        })
+        .collect();
+    t.finish(d);
+    r
+}
+
+pub fn notice(id: String, mut t: Table, body: Body, d: &mut Diags) -> Notice {
+    let file = t.doc().file.to_string();
+    let kind = kind_field(&mut t, d, NoticeKind::from_key, &NoticeKind::ALL.map(NoticeKind::key));
+    let n = Notice {
+        id,
+        file,
+        kind,
+        project: t.string("project", d),
+        title: t.string("title", d),
+        event: t.date("event", d),
+        published: t.date("published", d),
+        public_until: t.date("public_until", d),
+        supplier: t.string("supplier", d),
+        amount: t.money("amount", d),
+        body,
+    };
+    t.finish(d);
+    n
+}
+
+/// The `kind` field, one of a fixed list of keys.
+fn kind_field<K>(t: &mut Table, d: &mut Diags, parse: fn(&str) -> Option<K>, keys: &[&str]) -> Field<K> {
+    let raw = t.string("kind", d)?;
+    match parse(raw.value.trim()) {
+        Some(k) => Some(raw.map(|_| k)),
+        None => {
+            d.push(
+                Diagnostic::error(
+                    INVALID_VALUE,
+                    t.doc().file,
+                    format!("kind = \"{}\" 不是可用的类别；可用：{}", raw.value, keys.join("、")),
+                )
+                .span(raw.line, raw.col, raw.width)
+                .field("kind")
+                .hint(format!("例如：kind = \"{}\"", keys[0])),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,130 @@
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use gongkai::date::Date;
+use gongkai::diag::Report;
+use gongkai::source::SourceMap;
+use gongkai::Options;
+
+/// gongkai（公开）：电子商务进农村综合示范专栏的静态网站生成器
+#[derive(Parser)]
+#[command(name = "gongkai", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 检查所有记录并生成网站（有错误时不改动原有网站）
+    Build(BuildArgs),
+    /// 只检查，不生成网站
+    Check(CommonArgs),
+}
+
+#[derive(Args)]
+struct CommonArgs {
+    /// 站点文件夹（含 config.toml 和 content/）
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// 按哪一天判断是否按时公开（年-月-日），默认今天（北京时间）
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
+    /// 把所有警告当作错误
+    #[arg(long)]
+    strict: bool,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// 输出文件夹，默认为站点文件夹下的 public/
+    #[arg(long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// 网站地址，覆盖 config.toml 的 base_url
+    #[arg(long, value_parser = parse_url, value_name = "URL")]
+    base_url: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("“{s}” 不是日期，请写成 2022-09-01"))
+}
+
+fn parse_url(s: &str) -> Result<String, String> {
+    if s.starts_with("https://") || s.starts_with("http://") {
+        Ok(s.to_string())
+    } else {
+        Err(format!("“{s}” 不是网址，要以 https:// 或 http:// 开头"))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Build(args) => build(args),
+    }
+}
+
+fn options(common: &CommonArgs, base_url: Option<String>) -> Options {
+    Options { root: common.root.clone(), as_of: common.as_of, strict: common.strict, base_url }
+}
+
+fn print(report: &Report, sources: &SourceMap, format: Format) {
+    match format {
+        Format::Json => println!("{}", report.to_json()),
+        Format::Text => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", report.to_text(sources, color));
+        }
+    }
+}
+
+fn check(args: CommonArgs) -> ExitCode {
+    match gongkai::check_site(&options(&args, None)) {
+        Ok(checked) => {
+            print(&checked.report, &checked.loaded.site.sources, args.format);
+            ExitCode::from(u8::from(checked.report.has_errors()))
+        }
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn build(args: BuildArgs) -> ExitCode {
+    let output = args.output.clone().unwrap_or_else(|| args.common.root.join("public"));
+    match gongkai::build_site(&options(&args.common, args.base_url.clone()), &output) {
+        Ok(built) => {
+            print(&built.checked.report, &built.checked.loaded.site.sources, args.common.format);
+            match built.written {
+                Some(n) => {
+                    eprintln!("已生成网站：{} 个文件写入 {}", n, output.display());
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    eprintln!("有错误，未生成网站；{} 保持原样", output.display());
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Markdown bodies: CommonMark with tables, footnotes and strikethrough, rendered without any
+//! active HTML. `scan` finds what would be active (for the `unsafe-content` rule, with lines);
+//! `to_html` sanitises whatever gets through, so that safety never depends on the scan.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag as MdTag, TagEnd};
+
+use crate::model::Body;
+use crate::source::LineIndex;
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Something in a body that would run code or load from another host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsafeSpot {
+    /// Line in the file.
+    pub line: u32,
+    /// What it is, in Chinese.
+    pub what: String,
+}
+
+/// Elements that run code, embed other documents, or take input.
+const ACTIVE_TAGS: &[&str] = &[
+    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input", "button",
+    "textarea", "select", "option", "link", "meta", "base", "svg", "math", "template", "portal", "audio",
+    "video", "noscript",
+];
+
+const URL_ATTRS: &[&str] =
+    &["href", "src", "action", "formaction", "xlink:href", "data", "srcset", "poster", "background", "cite"];
+
+/// Finds active HTML and dangerous or off-site URLs in a Markdown body.
+pub fn scan(body: &Body) -> Vec<UnsafeSpot> {
+    let index = LineIndex::new(&body.markdown);
+    let line_of = |offset: usize| index.line_col(&body.markdown, offset).0 + body.first_line - 1;
+    let mut spots = Vec::new();
+    for (event, range) in Parser::new_ext(&body.markdown, options()).into_offset_iter() {
+        let line = line_of(range.start);
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                for what in scan_html(&html) {
+                    spots.push(UnsafeSpot { line, what });
+                }
+            }
+            Event::Start(MdTag::Link { dest_url, .. }) => {
+                if let Some(scheme) = active_scheme(&dest_url) {
+                    spots.push(UnsafeSpot { line, what: format!("链接地址使用了 {scheme} 协议") });
+                }
+            }
+            Event::Start(MdTag::Image { dest_url, .. }) => {
+                if let Some(scheme) = active_scheme(&dest_url) {
+                    spots.push(UnsafeSpot { line, what: format!("图片地址使用了 {scheme} 协议") });
+                } else if is_off_site(&dest_url) {
+                    spots.push(UnsafeSpot { line, what: format!("图片来自其他网站（{dest_url}）") });
+                }
+            }
+            _ => {}
+        }
+    }
+    spots
+}
+
+/// The scheme, if a URL would run code (`javascript:`, `vbscript:`, `data:`), seen the way a
+/// browser sees it: case-insensitive, ignoring white space and control characters.
+fn active_scheme(url: &str) -> Option<&'static str> {
+    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"].into_iter().find(|s| cleaned.starts_with(s))
+}
+
+/// A URL that makes the browser contact another host.
+fn is_off_site(url: &str) -> bool {
+    let u = url.trim().to_ascii_lowercase();
+    u.starts_with("http:") || u.starts_with("https:") || u.starts_with("//") || u.starts_with("\\\\")
+}
+
+struct TagSink(RefCell<Vec<Tag>>);
+
+impl TokenSink for TagSink {
+    type Handle = ();
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        if let Token::TagToken(tag) = token
+            && tag.kind == TagKind::StartTag
+        {
+            self.0.borrow_mut().push(tag);
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// Tokenises a fragment of raw HTML as a browser would and names what is active in it.
+fn scan_html(html: &str) -> Vec<String> {
+    let queue = BufferQueue::default();
+    queue.push_back(StrTendril::from_slice(html));
+    let tokenizer = Tokenizer::new(TagSink(RefCell::new(Vec::new())), Default::default());
+    let _ = tokenizer.feed(&queue);
+    tokenizer.end();
+    let mut found = Vec::new();
+    for tag in tokenizer.sink.0.take() {
+        let name = tag.name.to_string();
+        if ACTIVE_TAGS.contains(&name.as_str()) {
+            found.push(format!("<{name}> 标签"));
+        }
+        for attr in &tag.attrs {
+            let attr_name = attr.name.local.to_string();
+            if attr_name.starts_with("on") {
+                found.push(format!("<{name}> 的 {attr_name} 事件属性"));
+            } else if URL_ATTRS.contains(&attr_name.as_str()) {
+                if let Some(scheme) = active_scheme(&attr.value) {
+                    found.push(format!("<{name}> 的 {attr_name} 使用了 {scheme} 协议"));
+                } else if attr_name != "href" && attr_name != "cite" && is_off_site(&attr.value) {
+                    found.push(format!("<{name}> 从其他网站加载内容（{}）", attr.value));
+                }
+            }
+        }
+    }
+    found
+}
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .add_generic_attributes(["id"])
+        .attribute_filter(|_element, attribute, value| match attribute {
+            // Footnote anchors are the only ids; table alignment the only style.
+            "id" => value.starts_with("fn-").then_some(value.into()),
+            "style" => matches!(value, "text-align: left" | "text-align: center" | "text-align: right")
+                .then_some(value.into()),
+            _ => Some(value.into()),
+        });
+    b
+});
+
+/// Renders a body to safe HTML, with headings moved down by `shift` levels so that they nest
+/// under the page's own headings.
+pub fn to_html(markdown: &str, shift: u8) -> String {
+    let events = Parser::new_ext(markdown, options()).map(|event| match event {
+        Event::Start(MdTag::Heading { level, id, classes, attrs }) => {
+            Event::Start(MdTag::Heading { level: shifted(level, shift), id, classes, attrs })
+        }
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shifted(level, shift))),
+        Event::FootnoteReference(name) => Event::FootnoteReference(CowStr::from(format!("fn-{name}"))),
+        Event::Start(MdTag::FootnoteDefinition(name)) => {
+            Event::Start(MdTag::FootnoteDefinition(CowStr::from(format!("fn-{name}"))))
+        }
+        other => other,
+    });
+    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut raw, events);
+    SANITIZER.clean(&raw).to_string()
+}
+
+fn shifted(level: HeadingLevel, shift: u8) -> HeadingLevel {
+    let n = (level as u8 + shift).min(6);
+    HeadingLevel::try_from(n as usize).unwrap_or(HeadingLevel::H6)
+}
+
+/// The first paragraph's plain text, shortened, for descriptions and lists.
+pub fn summary(markdown: &str, max_chars: usize) -> String {
+    let mut text = String::new();
+    let mut in_heading = false;
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(MdTag::Heading { .. }) => in_heading = true,
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(t) | Event::Code(t) if !in_heading => text.push_str(&t),
+            Event::End(TagEnd::Paragraph) if !text.is_empty() => break,
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    let text = text.trim();
+    if text.chars().count() > max_chars {
+        let cut: String = text.chars().take(max_chars).collect();
+        format!("{cut}…")
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(md: &str) -> Body {
+        Body { markdown: md.to_string(), first_line: 10 }
+    }
+
+    #[test]
+    fn finds_active_content_with_lines() {
+        let md = "第一行\n\n<script>alert(1)</script>\n\n<span onclick=\"x()\">点</span>\n\n[点我](javascript:alert(1))\n\n![图](https://evil.example/x.png)\n\n<a href=\" JaVa\tScript:x\">a</a>\n";
+        let spots = scan(&body(md));
+        let lines: Vec<u32> = spots.iter().map(|s| s.line).collect();
+        assert_eq!(lines, [12, 14, 16, 18, 20], "{spots:?}");
+        assert!(spots[0].what.contains("script"));
+        assert!(spots[1].what.contains("onclick"));
+        assert!(spots[3].what.contains("其他网站"));
+    }
+
+    #[test]
+    fn plain_markdown_is_safe() {
+        let md = "# 标题\n\n| a | b |\n|:-:|---|\n| 1 | 2 |\n\n脚注[^1]\n\n[^1]: 说明\n\n<br>\n\n[链接](https://www.gov.cn/) ![本地图](photo.jpg)\n";
+        assert!(scan(&body(md)).is_empty());
+    }
+
+    #[test]
+    fn output_never_carries_active_html() {
+        let md = "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n\n<iframe src=\"https://a\"></iframe>\n\n<b style=\"color:red\">粗</b>\n";
+        let html = to_html(md, 0);
+        for bad in ["<script", "onerror", "javascript:", "<iframe", "style="] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        assert!(html.contains("<b>粗</b>"));
+    }
+
+    #[test]
+    fn shifts_headings_and_keeps_footnotes_and_alignment() {
+        let html = to_html("# 一\n\n## 二\n\n文[^a]\n\n[^a]: 注\n\n| x |\n|:-:|\n| 1 |\n", 2);
+        assert!(html.contains("<h3>一</h3>") && html.contains("<h4>二</h4>"), "{html}");
+        assert!(html.contains("href=\"#fn-a\"") && html.contains("id=\"fn-a\""), "{html}");
+        assert!(html.contains("style=\"text-align: center\""), "{html}");
+    }
+
+    #[test]
+    fn summaries() {
+        assert_eq!(summary("# 标题\n\n第一段**加粗**文字。\n\n第二段", 100), "第一段加粗文字。");
+        assert_eq!(summary("一二三四五", 3), "一二三…");
+    }
+}

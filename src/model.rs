@@ -1,0 +1,489 @@
+//! The loaded site: plain domain types with the place each value came from.
+//!
+//! Loading keeps what the files say, including what is missing (`None`) or empty; the rules in
+//! `check` decide what is wrong with it. Values whose type was wrong never get here: the loader
+//! reports them and leaves the field `None`.
+
+use std::path::PathBuf;
+
+use rust_decimal::Decimal;
+
+use crate::date::{Date, Month};
+use crate::money::Money;
+use crate::source::SourceMap;
+
+/// A value with the 1-based line and column of the key that set it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub line: u32,
+    pub col: u32,
+    /// Width of the key in characters, for the marker under it.
+    pub width: u32,
+}
+
+impl<T> Spanned<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Spanned<U> {
+        Spanned { value: f(self.value), line: self.line, col: self.col, width: self.width }
+    }
+}
+
+/// A field that may be absent from the file.
+pub type Field<T> = Option<Spanned<T>>;
+
+/// The value of a field, if present.
+pub fn val<T>(f: &Field<T>) -> Option<&T> {
+    f.as_ref().map(|s| &s.value)
+}
+
+/// A string field with something other than white space in it.
+pub fn text(f: &Field<String>) -> Option<&str> {
+    val(f).map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+/// A Markdown body and the line of the file it starts on.
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    pub markdown: String,
+    pub first_line: u32,
+}
+
+impl Body {
+    pub fn is_blank(&self) -> bool {
+        self.markdown.trim().is_empty()
+    }
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub sources: SourceMap,
+    pub config: Config,
+    pub programme: Option<Programme>,
+    pub documents: Vec<Document>,
+    pub projects: Vec<Project>,
+    pub notices: Vec<Notice>,
+}
+
+// ---------------------------------------------------------------- config.toml
+
+#[derive(Debug, Default)]
+pub struct Config {
+    pub file: String,
+    pub title: Field<String>,
+    pub description: Field<String>,
+    pub base_url: Field<String>,
+    pub theme: Field<String>,
+    pub publisher: Publisher,
+    pub channels: Channels,
+    pub rules: RuleSettings,
+    pub calendar: CalendarExtra,
+}
+
+#[derive(Debug, Default)]
+pub struct Publisher {
+    /// Line of the `[publisher]` header, if there is one.
+    pub line: Option<u32>,
+    pub name: Field<String>,
+    pub phone: Field<String>,
+    pub email: Field<String>,
+    pub address: Field<String>,
+    pub site_code: Field<String>,
+    pub icp: Field<String>,
+    pub police_record: Field<String>,
+}
+
+/// The three kinds of window R4 requires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChannelKind {
+    Feedback,
+    Discipline,
+    Audit,
+}
+
+impl ChannelKind {
+    pub const ALL: [ChannelKind; 3] = [ChannelKind::Feedback, ChannelKind::Discipline, ChannelKind::Audit];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ChannelKind::Feedback => "feedback",
+            ChannelKind::Discipline => "discipline",
+            ChannelKind::Audit => "audit",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ChannelKind::Feedback => "征求意见窗口",
+            ChannelKind::Discipline => "纪检监察举报窗口",
+            ChannelKind::Audit => "审计举报窗口",
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Channels {
+    pub line: Option<u32>,
+    pub feedback: Vec<Channel>,
+    pub discipline: Vec<Channel>,
+    pub audit: Vec<Channel>,
+}
+
+impl Channels {
+    pub fn of(&self, kind: ChannelKind) -> &[Channel] {
+        match kind {
+            ChannelKind::Feedback => &self.feedback,
+            ChannelKind::Discipline => &self.discipline,
+            ChannelKind::Audit => &self.audit,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Channel {
+    /// Line of its `[[channels.x]]` header.
+    pub line: u32,
+    /// Field path prefix, such as `channels.feedback[1]`.
+    pub path: String,
+    pub name: Field<String>,
+    pub email: Field<String>,
+    pub phone: Field<String>,
+    pub url: Field<String>,
+    pub address: Field<String>,
+    pub note: Field<String>,
+}
+
+impl Channel {
+    pub fn has_contact(&self) -> bool {
+        [&self.email, &self.phone, &self.url, &self.address].into_iter().any(|f| text(f).is_some())
+    }
+}
+
+#[derive(Debug)]
+pub struct RuleSettings {
+    pub progress_due_day: Spanned<u32>,
+    pub publication_working_days: Spanned<u32>,
+    pub strict: bool,
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        let at = |value| Spanned { value, line: 0, col: 0, width: 0 };
+        RuleSettings { progress_due_day: at(10), publication_working_days: at(20), strict: false }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct CalendarExtra {
+    pub holidays: Vec<Spanned<Date>>,
+    pub workdays: Vec<Spanned<Date>>,
+}
+
+// ---------------------------------------------------------------- programme.toml
+
+#[derive(Debug, Default)]
+pub struct Programme {
+    pub file: String,
+    pub name: Field<String>,
+    pub year: Field<i64>,
+    pub unit: Field<String>,
+    pub plan: Field<String>,
+    pub fund_rules: Field<String>,
+    pub prohibited_uses: Vec<Spanned<String>>,
+    pub sources: Vec<FundSource>,
+    pub categories: Vec<Category>,
+    pub description: Field<String>,
+}
+
+impl Programme {
+    pub fn unit(&self) -> &str {
+        text(&self.unit).unwrap_or("万元")
+    }
+
+    pub fn source(&self, id: &str) -> Option<&FundSource> {
+        self.sources.iter().find(|s| text(&s.id) == Some(id))
+    }
+
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| text(&c.id) == Some(id))
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct FundSource {
+    pub line: u32,
+    pub path: String,
+    pub id: Field<String>,
+    pub name: Field<String>,
+    pub amount: Field<Money>,
+}
+
+#[derive(Debug, Default)]
+pub struct Category {
+    pub line: u32,
+    pub path: String,
+    pub id: Field<String>,
+    pub name: Field<String>,
+    /// Source id → amount, in file order.
+    pub allocations: Vec<(Spanned<String>, Spanned<Money>)>,
+    /// Source id → declared share of that source, as written ("35.5%" is 35.5).
+    pub shares: Vec<(Spanned<String>, Spanned<Decimal>)>,
+}
+
+// ---------------------------------------------------------------- documents
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DocKind {
+    Plan,
+    FundRules,
+    Decision,
+    Contract,
+    Acceptance,
+    Evaluation,
+    Report,
+    Other,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 8] = [
+        DocKind::Plan,
+        DocKind::FundRules,
+        DocKind::Decision,
+        DocKind::Contract,
+        DocKind::Acceptance,
+        DocKind::Evaluation,
+        DocKind::Report,
+        DocKind::Other,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            DocKind::Plan => "plan",
+            DocKind::FundRules => "fund-rules",
+            DocKind::Decision => "decision",
+            DocKind::Contract => "contract",
+            DocKind::Acceptance => "acceptance",
+            DocKind::Evaluation => "evaluation",
+            DocKind::Report => "report",
+            DocKind::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DocKind::Plan => "实施方案",
+            DocKind::FundRules => "资金与项目管理制度",
+            DocKind::Decision => "决策文件",
+            DocKind::Contract => "合同",
+            DocKind::Acceptance => "验收",
+            DocKind::Evaluation => "绩效评价",
+            DocKind::Report => "工作报告",
+            DocKind::Other => "其他",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<DocKind> {
+        DocKind::ALL.into_iter().find(|k| k.key() == key)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Document {
+    pub id: String,
+    pub file: String,
+    pub kind: Field<DocKind>,
+    pub title: Field<String>,
+    pub number: Field<String>,
+    pub issuer: Field<String>,
+    pub issued: Field<Date>,
+    pub published: Field<Date>,
+    pub body: Body,
+}
+
+// ---------------------------------------------------------------- projects
+
+#[derive(Debug, Default)]
+pub struct Project {
+    pub id: String,
+    pub file: String,
+    pub name: Field<String>,
+    pub category: Field<String>,
+    pub decision: Field<String>,
+    pub published: Field<Date>,
+    pub start: Field<Date>,
+    pub deadline: Field<Date>,
+    pub completed: Field<Date>,
+    pub accepted: Field<Date>,
+    pub contractor: Contractor,
+    pub funding: Funding,
+    pub targets: Vec<Target>,
+    pub locations: Vec<Location>,
+    pub disbursements: Vec<Disbursement>,
+    pub body: Body,
+    /// Monthly reports, sorted by month.
+    pub progress: Vec<ProgressReport>,
+}
+
+#[derive(Debug, Default)]
+pub struct Contractor {
+    /// Line of the `[contractor]` header, if present.
+    pub line: Option<u32>,
+    pub name: Field<String>,
+    pub credit_code: Field<String>,
+    pub responsible: Field<String>,
+    pub phone: Field<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Funding {
+    pub line: Option<u32>,
+    /// Source id → amount, in file order.
+    pub entries: Vec<(Spanned<String>, Spanned<Money>)>,
+}
+
+impl Funding {
+    pub fn total(&self) -> Money {
+        self.entries.iter().map(|(_, m)| m.value).sum()
+    }
+
+    pub fn get(&self, source: &str) -> Option<Money> {
+        self.entries.iter().find(|(k, _)| k.value == source).map(|(_, m)| m.value)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Target {
+    pub line: u32,
+    pub path: String,
+    pub indicator: Field<String>,
+    pub target: Field<Decimal>,
+    pub unit: Field<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Location {
+    pub line: u32,
+    pub path: String,
+    pub village: Field<String>,
+    pub route: Field<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Disbursement {
+    pub line: u32,
+    pub path: String,
+    pub date: Field<Date>,
+    pub amount: Field<Money>,
+    pub source: Field<String>,
+    pub purpose: Field<String>,
+}
+
+#[derive(Debug)]
+pub struct ProgressReport {
+    pub month: Month,
+    pub file: String,
+    pub published: Field<Date>,
+    pub percent: Field<Decimal>,
+    pub disbursed: Field<Money>,
+    pub actuals: Vec<Actual>,
+    pub body: Body,
+}
+
+#[derive(Debug, Default)]
+pub struct Actual {
+    pub line: u32,
+    pub path: String,
+    pub indicator: Field<String>,
+    pub value: Field<Decimal>,
+}
+
+// ---------------------------------------------------------------- notices
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NoticeKind {
+    Tender,
+    Candidates,
+    Award,
+    Contract,
+    ComplaintDecision,
+    ViolationRecord,
+}
+
+impl NoticeKind {
+    pub const ALL: [NoticeKind; 6] = [
+        NoticeKind::Tender,
+        NoticeKind::Candidates,
+        NoticeKind::Award,
+        NoticeKind::Contract,
+        NoticeKind::ComplaintDecision,
+        NoticeKind::ViolationRecord,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            NoticeKind::Tender => "tender",
+            NoticeKind::Candidates => "candidates",
+            NoticeKind::Award => "award",
+            NoticeKind::Contract => "contract",
+            NoticeKind::ComplaintDecision => "complaint-decision",
+            NoticeKind::ViolationRecord => "violation-record",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            NoticeKind::Tender => "招标公告",
+            NoticeKind::Candidates => "中标候选人公示",
+            NoticeKind::Award => "中标结果公告",
+            NoticeKind::Contract => "合同公告",
+            NoticeKind::ComplaintDecision => "投诉处理决定",
+            NoticeKind::ViolationRecord => "违法失信行为记录",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<NoticeKind> {
+        NoticeKind::ALL.into_iter().find(|k| k.key() == key)
+    }
+
+    /// What the `event` date means for this kind of notice.
+    pub fn event_label(self) -> &'static str {
+        match self {
+            NoticeKind::Tender => "招标日期",
+            NoticeKind::Candidates => "评标日期",
+            NoticeKind::Award => "中标确定日期",
+            NoticeKind::Contract => "合同签订日期",
+            NoticeKind::ComplaintDecision => "处理决定日期",
+            NoticeKind::ViolationRecord => "行为认定日期",
+        }
+    }
+
+    /// Kinds whose R7 window runs from a dated act, so `event` is required.
+    pub fn needs_event(self) -> bool {
+        !matches!(self, NoticeKind::Tender | NoticeKind::Candidates)
+    }
+
+    /// Kinds that must stay on display for a period, so `public_until` is required.
+    pub fn needs_public_until(self) -> bool {
+        matches!(self, NoticeKind::Tender | NoticeKind::Candidates | NoticeKind::Award)
+    }
+
+    /// Kinds that name the winning supplier.
+    pub fn names_supplier(self) -> bool {
+        matches!(self, NoticeKind::Award | NoticeKind::Contract)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Notice {
+    pub id: String,
+    pub file: String,
+    pub kind: Field<NoticeKind>,
+    pub project: Field<String>,
+    pub title: Field<String>,
+    pub event: Field<Date>,
+    pub published: Field<Date>,
+    pub public_until: Field<Date>,
+    pub supplier: Field<String>,
+    pub amount: Field<Money>,
+    pub body: Body,
+}

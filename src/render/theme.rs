@@ -1,0 +1,105 @@
+//! The theme: the built-in default (embedded in the binary, so the binary alone builds any
+//! site) with a site's own `themes/<name>/templates/` overriding it file by file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::diag::Diagnostic;
+use crate::source::decode;
+use crate::write::OutputFile;
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
+    };
+}
+
+/// The default theme's templates, from `themes/default/templates/`.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
+    "base.html",
+    "macros.html",
+    "index.html",
+    "projects.html",
+    "project.html",
+    "documents.html",
+    "document.html",
+    "notices.html",
+    "notice.html",
+    "funds.html",
+    "supervision.html",
+    "404.html",
+];
+
+/// The default theme's static files, from `themes/default/static/`.
+pub const DEFAULT_STATIC: &[(&str, &[u8])] =
+    &[("style.css", include_bytes!("../../themes/default/static/style.css"))];
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Built-in static files.
+    pub files: Vec<OutputFile>,
+    /// Static files from the site's theme and `static/` folders: (source, output path).
+    pub assets: Vec<(PathBuf, String)>,
+}
+
+/// Loads the theme named in the config (or the default), reporting template errors as
+/// `syntax` findings on the template file.
+pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
+    let mut sources: BTreeMap<String, (String, String)> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(n, t)| (n.to_string(), (format!("themes/default/templates/{n}（内置）"), t.to_string())))
+        .collect();
+    let mut assets = Vec::new();
+    let mut errors = Vec::new();
+    if let Some(name) = name.filter(|n| *n != "default") {
+        let dir = root.join("themes").join(name);
+        for (abs, rel) in files_under(&dir.join("templates")) {
+            let shown = format!("themes/{name}/templates/{rel}");
+            match std::fs::read(&abs).map_err(|e| e.to_string()).and_then(|b| decode(&b).map_err(|e| e.message())) {
+                Ok(text) => {
+                    sources.insert(rel, (shown, text));
+                }
+                Err(e) => errors.push(Diagnostic::error("syntax", shown, e)),
+            }
+        }
+        assets.extend(files_under(&dir.join("static")));
+    }
+    assets.extend(files_under(&root.join("static")));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on([".html", ".xml"]);
+    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
+        let file = sources
+            .values()
+            .map(|(shown, _)| shown.as_str())
+            .find(|shown| e.to_string().contains(shown.trim_end_matches("（内置）").rsplit('/').next().unwrap_or("")))
+            .unwrap_or("themes/");
+        return Err(vec![Diagnostic::error("syntax", file, format!("模板有错误：{e}"))]);
+    }
+    let files = DEFAULT_STATIC.iter().map(|(n, b)| OutputFile::new(*n, *b)).collect();
+    Ok(Theme { tera, files, assets })
+}
+
+/// Files under `dir` as (absolute path, `/`-separated relative path), sorted, hidden skipped.
+fn files_under(dir: &Path) -> Vec<(PathBuf, String)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            Some((e.path().to_path_buf(), rel))
+        })
+        .collect()
+}

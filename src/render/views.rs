@@ -1,0 +1,851 @@
+//! What templates print, computed once per build: every label looked up, every amount summed,
+//! every status decided, every URL made. Templates only place these values.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::diag::{Diagnostic, Severity};
+use crate::facts::{self, is_public, Status};
+use crate::markdown;
+use crate::model::*;
+use crate::money::{display_decimal, Money};
+
+/// The warning rules whose findings the public sees (SPEC §4).
+pub const PUBLIC_WARNINGS: &[&str] =
+    &["progress-missing", "progress-late", "publication-late", "notice-window", "deadline-overdue"];
+
+#[derive(Serialize, Clone, Debug)]
+pub struct DateView {
+    pub iso: String,
+    pub text: String,
+}
+
+pub fn date(d: Date) -> DateView {
+    DateView { iso: d.to_string(), text: d.chinese() }
+}
+
+fn opt_date(f: &Field<Date>) -> Option<DateView> {
+    val(f).copied().map(date)
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct Amount {
+    /// The number as shown: `35.5`.
+    pub value: String,
+    /// With the unit: `35.5 万元`.
+    pub text: String,
+}
+
+fn percent_text(d: Decimal) -> String {
+    display_decimal(d.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// `part / whole` as a percentage with one decimal, exactly rounded half up.
+pub fn ratio(part: Money, whole: Money) -> Option<String> {
+    (!whole.is_zero()).then(|| percent_text(part.0 * Decimal::ONE_HUNDRED / whole.0))
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct Labelled {
+    pub key: String,
+    pub label: String,
+}
+
+// ---------------------------------------------------------------- site-wide
+
+#[derive(Serialize, Debug)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub programme: String,
+    pub unit: String,
+    pub base_url: Option<String>,
+    pub as_of: DateView,
+    pub publisher: PublisherView,
+    pub channels: Vec<ChannelGroup>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct PublisherView {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub site_code: Option<String>,
+    pub icp: Option<String>,
+    pub police_record: Option<String>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct ChannelGroup {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub items: Vec<ChannelView>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct ChannelView {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub url: Option<String>,
+    pub address: Option<String>,
+    pub note: Option<String>,
+}
+
+fn owned(f: &Field<String>) -> Option<String> {
+    text(f).map(str::to_string)
+}
+
+// ---------------------------------------------------------------- records
+
+#[derive(Serialize, Clone, Debug)]
+pub struct DocRef {
+    pub id: String,
+    pub url: Option<String>,
+    pub title: String,
+    pub number: Option<String>,
+    pub issued: Option<DateView>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct DocumentView {
+    pub id: String,
+    pub url: String,
+    pub kind: Labelled,
+    pub title: String,
+    pub number: Option<String>,
+    pub issuer: Option<String>,
+    pub issued: Option<DateView>,
+    pub published: Option<DateView>,
+    pub body_html: String,
+    pub summary: String,
+    /// Projects this decision approved.
+    pub projects: Vec<ProjectRef>,
+    pub late: Vec<String>,
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct ProjectRef {
+    pub id: String,
+    pub url: String,
+    pub name: String,
+}
+
+#[derive(Serialize, Debug)]
+pub struct ProjectView {
+    pub id: String,
+    pub url: String,
+    pub name: String,
+    pub category: Labelled,
+    pub decision: Option<DocRef>,
+    pub published: Option<DateView>,
+    pub start: Option<DateView>,
+    pub deadline: Option<DateView>,
+    pub completed: Option<DateView>,
+    pub accepted: Option<DateView>,
+    pub status: Labelled,
+    pub percent: Option<String>,
+    pub contractor: ContractorView,
+    pub funding: Vec<FundingLine>,
+    pub funding_total: Amount,
+    pub targets: Vec<TargetView>,
+    pub locations: Vec<LocationView>,
+    pub disbursements: Vec<DisbursementView>,
+    pub disbursed: Amount,
+    pub disbursed_percent: Option<String>,
+    pub body_html: String,
+    pub summary: String,
+    pub timeline: Vec<TimelineEntry>,
+    pub notices: Vec<NoticeRef>,
+    /// Ids of the public warning rules that apply to this project.
+    pub late: Vec<String>,
+    /// The warnings themselves, in Chinese, for the public.
+    pub findings: Vec<String>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct ContractorView {
+    pub name: String,
+    pub credit_code: Option<String>,
+    pub responsible: String,
+    pub phone: Option<String>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct FundingLine {
+    pub source: String,
+    pub source_name: String,
+    pub amount: Amount,
+}
+
+#[derive(Serialize, Debug)]
+pub struct TargetView {
+    pub indicator: String,
+    pub target: String,
+    pub unit: String,
+    pub actual: Option<String>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct LocationView {
+    pub village: Option<String>,
+    pub route: Option<String>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct DisbursementView {
+    pub date: Option<DateView>,
+    pub amount: Amount,
+    pub source_name: String,
+    pub purpose: String,
+}
+
+#[derive(Serialize, Debug)]
+pub struct TimelineEntry {
+    pub month: String,
+    pub month_label: String,
+    pub published: Option<DateView>,
+    pub percent: Option<String>,
+    pub disbursed: Option<Amount>,
+    pub body_html: String,
+    pub actuals: Vec<ActualView>,
+    /// Public markers for this month (未按期更新, 逾期公开 …) with their explanation.
+    pub markers: Vec<String>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct ActualView {
+    pub indicator: String,
+    pub value: String,
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct NoticeRef {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub kind: Labelled,
+    pub published: Option<DateView>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct NoticeView {
+    pub id: String,
+    pub url: String,
+    pub kind: Labelled,
+    pub title: String,
+    pub project: Option<ProjectRef>,
+    pub event_label: String,
+    pub event: Option<DateView>,
+    pub published: Option<DateView>,
+    pub public_until: Option<DateView>,
+    pub supplier: Option<String>,
+    pub amount: Option<Amount>,
+    pub body_html: String,
+    pub late: Vec<String>,
+    pub findings: Vec<String>,
+}
+
+// ---------------------------------------------------------------- funds and overview
+
+#[derive(Serialize, Debug)]
+pub struct FundsView {
+    pub sources: Vec<SourceRow>,
+    pub categories: Vec<CategoryRow>,
+    pub total: Amount,
+    pub funded: Amount,
+    pub disbursed: Amount,
+}
+
+#[derive(Serialize, Debug)]
+pub struct SourceRow {
+    pub id: String,
+    pub name: String,
+    pub amount: Amount,
+    pub allocated: Amount,
+    pub funded: Amount,
+    pub disbursed: Amount,
+    pub disbursed_percent: Option<String>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct CategoryRow {
+    pub id: String,
+    pub name: String,
+    pub cells: Vec<CategoryCell>,
+    pub allocated: Amount,
+    pub funded: Amount,
+    pub disbursed: Amount,
+    pub projects: Vec<ProjectRef>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct CategoryCell {
+    pub source_name: String,
+    pub allocation: Amount,
+    pub share: Option<String>,
+    pub funded: Amount,
+}
+
+#[derive(Serialize, Debug)]
+pub struct OverviewView {
+    pub description: String,
+    pub year: Option<i64>,
+    pub plan: Option<DocRef>,
+    pub fund_rules: Option<DocRef>,
+    pub total: Amount,
+    pub sources: Vec<FundingLine>,
+    pub funded: Amount,
+    pub funded_percent: Option<String>,
+    pub disbursed: Amount,
+    pub disbursed_percent: Option<String>,
+    pub completion: Option<String>,
+    pub project_count: usize,
+    pub statuses: Vec<StatusCount>,
+    pub on_time: usize,
+    pub late: usize,
+    pub latest: Vec<Update>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct StatusCount {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub count: usize,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct Update {
+    pub date: DateView,
+    pub kind: String,
+    pub title: String,
+    pub url: String,
+}
+
+/// Everything the pages of one build show.
+#[derive(Debug)]
+pub struct Model {
+    pub site: SiteView,
+    pub overview: OverviewView,
+    pub projects: Vec<ProjectView>,
+    pub documents: Vec<DocumentView>,
+    pub notices: Vec<NoticeView>,
+    pub funds: FundsView,
+    pub categories: Vec<Labelled>,
+    pub statuses: Vec<Labelled>,
+}
+
+/// Builds the model of the public site as of `as_of`; `warnings` are the findings the public
+/// is shown next to the records they concern.
+pub fn build(site: &Site, as_of: Date, base_url: Option<&str>, warnings: &[Diagnostic]) -> Model {
+    let b = Builder::new(site, as_of, warnings);
+    let projects: Vec<ProjectView> = b.public_projects().map(|p| b.project(p)).collect();
+    let documents = b.documents();
+    let notices = b.notices();
+    let funds = b.funds();
+    let overview = b.overview(&projects, &documents, &notices, &funds);
+    Model {
+        site: b.site_view(base_url),
+        overview,
+        projects,
+        documents,
+        notices,
+        funds,
+        categories: b
+            .programme()
+            .categories
+            .iter()
+            .filter_map(|c| Some(Labelled { key: owned(&c.id)?, label: owned(&c.name).unwrap_or_default() }))
+            .collect(),
+        statuses: Status::ALL.iter().map(|s| Labelled { key: s.key().into(), label: s.label().into() }).collect(),
+    }
+}
+
+struct Builder<'a> {
+    site: &'a Site,
+    as_of: Date,
+    unit: String,
+    empty: Programme,
+    /// Public warnings by file.
+    warnings: BTreeMap<&'a str, Vec<&'a Diagnostic>>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(site: &'a Site, as_of: Date, warnings: &'a [Diagnostic]) -> Self {
+        let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+        for w in warnings.iter().filter(|w| w.severity == Severity::Warning && PUBLIC_WARNINGS.contains(&w.rule)) {
+            by_file.entry(w.file.as_str()).or_default().push(w);
+        }
+        let unit = site.programme.as_ref().map_or("万元", |p| p.unit()).to_string();
+        Builder { site, as_of, unit, empty: Programme::default(), warnings: by_file }
+    }
+
+    fn programme(&self) -> &Programme {
+        self.site.programme.as_ref().unwrap_or(&self.empty)
+    }
+
+    fn amount(&self, m: Money) -> Amount {
+        let value = m.to_string();
+        Amount { text: format!("{value} {}", self.unit), value }
+    }
+
+    fn public_projects(&self) -> impl Iterator<Item = &'a Project> + '_ {
+        let order = |p: &Project| {
+            let cat = self
+                .programme()
+                .categories
+                .iter()
+                .position(|c| text(&c.id) == text(&p.category))
+                .unwrap_or(usize::MAX);
+            (cat, val(&p.start).copied(), p.id.clone())
+        };
+        let mut list: Vec<&Project> = self.site.projects.iter().filter(|p| is_public(&p.published, self.as_of)).collect();
+        list.sort_by_key(|p| order(p));
+        list.into_iter()
+    }
+
+    fn source_name(&self, id: &str) -> String {
+        self.programme().source(id).and_then(|s| owned(&s.name)).unwrap_or_else(|| id.to_string())
+    }
+
+    fn late(&self, files: &[&str]) -> (Vec<String>, Vec<String>) {
+        let found: Vec<&&Diagnostic> = files.iter().filter_map(|f| self.warnings.get(f)).flatten().collect();
+        let mut rules: Vec<String> = found.iter().map(|d| d.rule.to_string()).collect();
+        rules.sort();
+        rules.dedup();
+        (rules, found.iter().map(|d| d.message.clone()).collect())
+    }
+
+    fn site_view(&self, base_url: Option<&str>) -> SiteView {
+        let c = &self.site.config;
+        let p = &c.publisher;
+        SiteView {
+            title: owned(&c.title).unwrap_or_default(),
+            description: owned(&c.description).unwrap_or_default(),
+            programme: owned(&self.programme().name).unwrap_or_default(),
+            unit: self.unit.clone(),
+            base_url: base_url.map(|u| u.trim_end_matches('/').to_string()),
+            as_of: date(self.as_of),
+            publisher: PublisherView {
+                name: owned(&p.name).unwrap_or_default(),
+                phone: owned(&p.phone),
+                email: owned(&p.email),
+                address: owned(&p.address),
+                site_code: owned(&p.site_code),
+                icp: owned(&p.icp),
+                police_record: owned(&p.police_record),
+            },
+            channels: ChannelKind::ALL
+                .iter()
+                .map(|k| ChannelGroup {
+                    key: k.key(),
+                    label: k.label(),
+                    items: c
+                        .channels
+                        .of(*k)
+                        .iter()
+                        .map(|ch| ChannelView {
+                            name: owned(&ch.name).unwrap_or_default(),
+                            phone: owned(&ch.phone),
+                            email: owned(&ch.email),
+                            url: owned(&ch.url),
+                            address: owned(&ch.address),
+                            note: owned(&ch.note),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    fn doc_ref(&self, id: &Field<String>) -> Option<DocRef> {
+        let id = text(id)?;
+        let d = self.site.documents.iter().find(|d| d.id == id)?;
+        Some(DocRef {
+            id: d.id.clone(),
+            url: is_public(&d.published, self.as_of).then(|| format!("documents/{}/", d.id)),
+            title: owned(&d.title).unwrap_or_default(),
+            number: owned(&d.number),
+            issued: opt_date(&d.issued),
+        })
+    }
+
+    fn project_ref(&self, p: &Project) -> ProjectRef {
+        ProjectRef { id: p.id.clone(), url: format!("projects/{}/", p.id), name: owned(&p.name).unwrap_or_default() }
+    }
+
+    fn project(&self, p: &'a Project) -> ProjectView {
+        let f = facts::project(p, self.as_of);
+        let category_id = text(&p.category).unwrap_or_default();
+        let category = Labelled {
+            key: category_id.to_string(),
+            label: self.programme().category(category_id).and_then(|c| owned(&c.name)).unwrap_or_default(),
+        };
+        let latest_actuals: BTreeMap<&str, Decimal> = f
+            .reports
+            .iter()
+            .flat_map(|r| r.actuals.iter())
+            .filter_map(|a| Some((text(&a.indicator)?, *val(&a.value)?)))
+            .collect();
+        let notices: Vec<NoticeRef> = self
+            .public_notices()
+            .filter(|n| text(&n.project) == Some(p.id.as_str()))
+            .map(|n| self.notice_ref(n))
+            .collect();
+        let mut files: Vec<&str> = vec![p.file.as_str()];
+        files.extend(p.progress.iter().map(|r| r.file.as_str()));
+        let (late, findings) = self.late(&files);
+        ProjectView {
+            id: p.id.clone(),
+            url: format!("projects/{}/", p.id),
+            name: owned(&p.name).unwrap_or_default(),
+            category,
+            decision: self.doc_ref(&p.decision),
+            published: opt_date(&p.published),
+            start: opt_date(&p.start),
+            deadline: opt_date(&p.deadline),
+            completed: opt_date(&p.completed).filter(|_| val(&p.completed).is_some_and(|d| *d <= self.as_of)),
+            accepted: opt_date(&p.accepted).filter(|_| val(&p.accepted).is_some_and(|d| *d <= self.as_of)),
+            status: Labelled { key: f.status.key().into(), label: f.status.label().into() },
+            percent: f.percent.map(percent_text),
+            contractor: ContractorView {
+                name: owned(&p.contractor.name).unwrap_or_default(),
+                credit_code: owned(&p.contractor.credit_code),
+                responsible: owned(&p.contractor.responsible).unwrap_or_default(),
+                phone: owned(&p.contractor.phone),
+            },
+            funding: p
+                .funding
+                .entries
+                .iter()
+                .map(|(k, m)| FundingLine {
+                    source: k.value.clone(),
+                    source_name: self.source_name(&k.value),
+                    amount: self.amount(m.value),
+                })
+                .collect(),
+            funding_total: self.amount(f.funding_total),
+            targets: p
+                .targets
+                .iter()
+                .map(|t| {
+                    let indicator = owned(&t.indicator).unwrap_or_default();
+                    TargetView {
+                        actual: latest_actuals.get(indicator.as_str()).map(|d| display_decimal(*d)),
+                        indicator,
+                        target: val(&t.target).map(|d| display_decimal(*d)).unwrap_or_default(),
+                        unit: owned(&t.unit).unwrap_or_default(),
+                    }
+                })
+                .collect(),
+            locations: p
+                .locations
+                .iter()
+                .map(|l| LocationView { village: owned(&l.village), route: owned(&l.route) })
+                .collect(),
+            disbursements: p
+                .disbursements
+                .iter()
+                .filter(|d| val(&d.date).is_some_and(|d| *d <= self.as_of))
+                .map(|d| DisbursementView {
+                    date: opt_date(&d.date),
+                    amount: self.amount(val(&d.amount).copied().unwrap_or_default()),
+                    source_name: text(&d.source).map(|s| self.source_name(s)).unwrap_or_default(),
+                    purpose: owned(&d.purpose).unwrap_or_default(),
+                })
+                .collect(),
+            disbursed: self.amount(f.disbursed),
+            disbursed_percent: ratio(f.disbursed, f.funding_total),
+            body_html: markdown::to_html(&p.body.markdown, 2),
+            summary: markdown::summary(&p.body.markdown, 80),
+            timeline: f.reports.iter().map(|r| self.timeline_entry(r)).collect(),
+            notices,
+            late,
+            findings,
+        }
+    }
+
+    fn timeline_entry(&self, r: &ProgressReport) -> TimelineEntry {
+        let (_, markers) = self.late(&[r.file.as_str()]);
+        TimelineEntry {
+            month: r.month.to_string(),
+            month_label: r.month.chinese(),
+            published: opt_date(&r.published),
+            percent: val(&r.percent).map(|d| percent_text(*d)),
+            disbursed: val(&r.disbursed).map(|m| self.amount(*m)),
+            body_html: markdown::to_html(&r.body.markdown, 3),
+            actuals: r
+                .actuals
+                .iter()
+                .filter_map(|a| {
+                    Some(ActualView { indicator: owned(&a.indicator)?, value: display_decimal(*val(&a.value)?) })
+                })
+                .collect(),
+            markers,
+        }
+    }
+
+    fn public_notices(&self) -> impl Iterator<Item = &'a Notice> + '_ {
+        self.site.notices.iter().filter(|n| is_public(&n.published, self.as_of))
+    }
+
+    fn notice_ref(&self, n: &Notice) -> NoticeRef {
+        NoticeRef {
+            id: n.id.clone(),
+            url: format!("notices/{}/", n.id),
+            title: owned(&n.title).unwrap_or_default(),
+            kind: notice_kind(n),
+            published: opt_date(&n.published),
+        }
+    }
+
+    fn documents(&self) -> Vec<DocumentView> {
+        let mut docs: Vec<&Document> = self.site.documents.iter().filter(|d| is_public(&d.published, self.as_of)).collect();
+        docs.sort_by_key(|d| (val(&d.kind).copied(), std::cmp::Reverse(val(&d.issued).copied()), d.id.clone()));
+        docs.into_iter()
+            .map(|d| {
+                let kind = val(&d.kind).copied().unwrap_or(DocKind::Other);
+                let (late, _) = self.late(&[d.file.as_str()]);
+                DocumentView {
+                    id: d.id.clone(),
+                    url: format!("documents/{}/", d.id),
+                    kind: Labelled { key: kind.key().into(), label: kind.label().into() },
+                    title: owned(&d.title).unwrap_or_default(),
+                    number: owned(&d.number),
+                    issuer: owned(&d.issuer),
+                    issued: opt_date(&d.issued),
+                    published: opt_date(&d.published),
+                    body_html: markdown::to_html(&d.body.markdown, 1),
+                    summary: markdown::summary(&d.body.markdown, 80),
+                    projects: self
+                        .public_projects()
+                        .filter(|p| text(&p.decision) == Some(d.id.as_str()))
+                        .map(|p| self.project_ref(p))
+                        .collect(),
+                    late,
+                }
+            })
+            .collect()
+    }
+
+    fn notices(&self) -> Vec<NoticeView> {
+        let mut list: Vec<&Notice> = self.public_notices().collect();
+        list.sort_by_key(|n| (std::cmp::Reverse(val(&n.published).copied()), n.id.clone()));
+        list.into_iter()
+            .map(|n| {
+                let kind = val(&n.kind).copied();
+                let project = text(&n.project)
+                    .and_then(|id| self.site.projects.iter().find(|p| p.id == id))
+                    .filter(|p| is_public(&p.published, self.as_of))
+                    .map(|p| self.project_ref(p));
+                let (late, findings) = self.late(&[n.file.as_str()]);
+                NoticeView {
+                    id: n.id.clone(),
+                    url: format!("notices/{}/", n.id),
+                    kind: notice_kind(n),
+                    title: owned(&n.title).unwrap_or_default(),
+                    project,
+                    event_label: kind.map_or("日期", NoticeKind::event_label).into(),
+                    event: opt_date(&n.event),
+                    published: opt_date(&n.published),
+                    public_until: opt_date(&n.public_until),
+                    supplier: owned(&n.supplier),
+                    amount: val(&n.amount).map(|m| self.amount(*m)),
+                    body_html: markdown::to_html(&n.body.markdown, 1),
+                    late,
+                    findings,
+                }
+            })
+            .collect()
+    }
+
+    /// Funding and disbursement of public projects by (category, source).
+    fn spend(&self) -> BTreeMap<(String, String), (Money, Money)> {
+        let mut out: BTreeMap<(String, String), (Money, Money)> = BTreeMap::new();
+        for p in self.public_projects() {
+            let cat = text(&p.category).unwrap_or_default().to_string();
+            for (k, m) in &p.funding.entries {
+                out.entry((cat.clone(), k.value.clone())).or_default().0 += m.value;
+            }
+            for d in &p.disbursements {
+                if let (Some(date), Some(amount), Some(src)) = (val(&d.date), val(&d.amount), text(&d.source))
+                    && *date <= self.as_of
+                {
+                    out.entry((cat.clone(), src.to_string())).or_default().1 += *amount;
+                }
+            }
+        }
+        out
+    }
+
+    fn funds(&self) -> FundsView {
+        let prog = self.programme();
+        let spend = self.spend();
+        let sum = |pred: &dyn Fn(&str, &str) -> bool, pick: fn(&(Money, Money)) -> Money| -> Money {
+            spend.iter().filter(|((c, s), _)| pred(c, s)).map(|(_, v)| pick(v)).sum()
+        };
+        let sources = prog
+            .sources
+            .iter()
+            .filter_map(|s| {
+                let id = text(&s.id)?;
+                let amount = val(&s.amount).copied().unwrap_or_default();
+                let allocated: Money = prog
+                    .categories
+                    .iter()
+                    .flat_map(|c| c.allocations.iter())
+                    .filter(|(k, _)| k.value == id)
+                    .map(|(_, m)| m.value)
+                    .sum();
+                let funded = sum(&|_, s| s == id, |v| v.0);
+                let disbursed = sum(&|_, s| s == id, |v| v.1);
+                Some(SourceRow {
+                    id: id.to_string(),
+                    name: owned(&s.name).unwrap_or_default(),
+                    amount: self.amount(amount),
+                    allocated: self.amount(allocated),
+                    funded: self.amount(funded),
+                    disbursed: self.amount(disbursed),
+                    disbursed_percent: ratio(disbursed, amount),
+                })
+            })
+            .collect();
+        let categories = prog
+            .categories
+            .iter()
+            .filter_map(|c| {
+                let id = text(&c.id)?;
+                let cells = c
+                    .allocations
+                    .iter()
+                    .map(|(k, m)| CategoryCell {
+                        source_name: self.source_name(&k.value),
+                        allocation: self.amount(m.value),
+                        share: c.shares.iter().find(|(s, _)| s.value == k.value).map(|(_, d)| format!("{}%", d.value)),
+                        funded: self.amount(sum(&|cat, s| cat == id && s == k.value, |v| v.0)),
+                    })
+                    .collect();
+                Some(CategoryRow {
+                    id: id.to_string(),
+                    name: owned(&c.name).unwrap_or_default(),
+                    cells,
+                    allocated: self.amount(c.allocations.iter().map(|(_, m)| m.value).sum()),
+                    funded: self.amount(sum(&|cat, _| cat == id, |v| v.0)),
+                    disbursed: self.amount(sum(&|cat, _| cat == id, |v| v.1)),
+                    projects: self
+                        .public_projects()
+                        .filter(|p| text(&p.category) == Some(id))
+                        .map(|p| self.project_ref(p))
+                        .collect(),
+                })
+            })
+            .collect();
+        let total: Money = prog.sources.iter().filter_map(|s| val(&s.amount).copied()).sum();
+        FundsView {
+            sources,
+            categories,
+            total: self.amount(total),
+            funded: self.amount(sum(&|_, _| true, |v| v.0)),
+            disbursed: self.amount(sum(&|_, _| true, |v| v.1)),
+        }
+    }
+
+    fn overview(&self, projects: &[ProjectView], docs: &[DocumentView], notices: &[NoticeView], funds: &FundsView) -> OverviewView {
+        let prog = self.programme();
+        let public: Vec<&Project> = self.public_projects().collect();
+        let all_facts: Vec<facts::ProjectFacts> = public.iter().map(|p| facts::project(p, self.as_of)).collect();
+        let total: Money = prog.sources.iter().filter_map(|s| val(&s.amount).copied()).sum();
+        let funded: Money = all_facts.iter().map(|f| f.funding_total).sum();
+        let disbursed: Money = all_facts.iter().map(|f| f.disbursed).sum();
+        // Completion weighted by each project's funding.
+        let weighted: Decimal = all_facts.iter().map(|f| f.percent.unwrap_or_default() * f.funding_total.0).sum();
+        let completion = (!funded.is_zero()).then(|| percent_text(weighted / funded.0));
+        let late = projects.iter().filter(|p| !p.late.is_empty()).count()
+            + docs.iter().filter(|d| !d.late.is_empty()).count()
+            + notices.iter().filter(|n| !n.late.is_empty()).count();
+        let records = projects.len() + docs.len() + notices.len();
+        OverviewView {
+            description: owned(&prog.description).unwrap_or_default(),
+            year: val(&prog.year).copied(),
+            plan: self.doc_ref(&prog.plan),
+            fund_rules: self.doc_ref(&prog.fund_rules),
+            total: self.amount(total),
+            sources: funds
+                .sources
+                .iter()
+                .map(|s| FundingLine { source: s.id.clone(), source_name: s.name.clone(), amount: s.amount.clone() })
+                .collect(),
+            funded: self.amount(funded),
+            funded_percent: ratio(funded, total),
+            disbursed: self.amount(disbursed),
+            disbursed_percent: ratio(disbursed, funded),
+            completion,
+            project_count: projects.len(),
+            statuses: Status::ALL
+                .iter()
+                .map(|s| StatusCount {
+                    key: s.key(),
+                    label: s.label(),
+                    count: all_facts.iter().filter(|f| f.status == *s).count(),
+                })
+                .collect(),
+            on_time: records - late,
+            late,
+            latest: self.latest(10),
+        }
+    }
+
+    /// The most recent public records and reports, newest first.
+    fn latest(&self, n: usize) -> Vec<Update> {
+        let mut all: Vec<(Date, Update)> = Vec::new();
+        let mut push = |d: &Field<Date>, kind: &str, title: String, url: String| {
+            if let Some(date_) = val(d).copied().filter(|d| *d <= self.as_of) {
+                all.push((date_, Update { date: date(date_), kind: kind.into(), title, url }));
+            }
+        };
+        for d in &self.site.documents {
+            let kind = val(&d.kind).map_or("文件", |k| k.label());
+            push(&d.published, kind, owned(&d.title).unwrap_or_default(), format!("documents/{}/", d.id));
+        }
+        for p in &self.site.projects {
+            let name = owned(&p.name).unwrap_or_default();
+            push(&p.published, "项目公开", name.clone(), format!("projects/{}/", p.id));
+            for r in &p.progress {
+                push(&r.published, "建设进度", format!("{name}（{}）", r.month.chinese()), format!("projects/{}/#m-{}", p.id, r.month));
+            }
+        }
+        for n in &self.site.notices {
+            let kind = val(&n.kind).map_or("公告", |k| k.label());
+            push(&n.published, kind, owned(&n.title).unwrap_or_default(), format!("notices/{}/", n.id));
+        }
+        all.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.url.cmp(&b.1.url)));
+        all.into_iter().take(n).map(|(_, u)| u).collect()
+    }
+}
+
+fn notice_kind(n: &Notice) -> Labelled {
+    let k = val(&n.kind).copied();
+    Labelled {
+        key: k.map_or("", NoticeKind::key).into(),
+        label: k.map_or("公告", NoticeKind::label).into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratios_round_half_up() {
+        let m = |s: &str| Money(s.parse().unwrap());
+        assert_eq!(ratio(m("1"), m("3")).unwrap(), "33.3");
+        assert_eq!(ratio(m("1"), m("8")).unwrap(), "12.5");
+        assert_eq!(ratio(m("1"), m("16")).unwrap(), "6.3");
+        assert_eq!(ratio(m("5"), m("5")).unwrap(), "100");
+        assert!(ratio(m("5"), m("0")).is_none());
+    }
+}

@@ -1,0 +1,153 @@
+//! Reading text files the way webmasters save them: UTF-8 with or without a byte-order mark,
+//! Windows line endings; anything else is refused with the encoding it looks like.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Why a file's bytes are not text we accept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// UTF-16 ("Unicode" in Windows Notepad), recognised by its byte-order mark.
+    Utf16,
+    /// Not UTF-8, but valid GB18030 (GBK, "ANSI" on Chinese Windows). `line` is where the
+    /// first non-UTF-8 byte is.
+    Gb18030 { line: u32 },
+    /// Neither UTF-8 nor GB18030.
+    Unknown { line: u32 },
+}
+
+impl DecodeError {
+    pub fn line(&self) -> u32 {
+        match self {
+            DecodeError::Utf16 => 1,
+            DecodeError::Gb18030 { line } | DecodeError::Unknown { line } => *line,
+        }
+    }
+
+    /// The Chinese message for the webmaster: what the file is and how to save it as UTF-8.
+    pub fn message(&self) -> String {
+        let fix = "请用记事本打开此文件，选择“另存为”，把“编码”改为 UTF-8 后保存，再重新运行";
+        match self {
+            DecodeError::Utf16 => {
+                format!("文件是 UTF-16 编码（记事本里叫“Unicode”），不是 UTF-8。{fix}")
+            }
+            DecodeError::Gb18030 { line } => format!(
+                "文件不是 UTF-8 编码：从第 {line} 行起看起来是 GB18030（GBK，记事本里叫“ANSI”）编码。{fix}"
+            ),
+            DecodeError::Unknown { line } => format!(
+                "文件不是 UTF-8 编码（第 {line} 行起有无法识别的字节），也不是 GB18030。{fix}"
+            ),
+        }
+    }
+}
+
+/// Decodes a file's bytes: strips a UTF-8 BOM and turns CRLF into LF.
+pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(DecodeError::Utf16);
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_string() }),
+        Err(e) => {
+            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u32;
+            let gb = encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes);
+            Err(if gb.is_some() { DecodeError::Gb18030 { line } } else { DecodeError::Unknown { line } })
+        }
+    }
+}
+
+/// Byte offsets of line starts, to turn offsets into 1-based lines and columns.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { starts }
+    }
+
+    /// 1-based line and 1-based column (in characters) of a byte offset.
+    pub fn line_col(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|s| *s <= offset) - 1;
+        let start = self.starts[line];
+        let col = text.get(start..offset).map_or(0, |s| s.chars().count());
+        (line as u32 + 1, col as u32 + 1)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+/// A loaded text file, kept so that diagnostics can show the offending line.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the site root, with `/` separators.
+    pub path: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    /// The text of a 1-based line, without its newline.
+    pub fn line(&self, line: u32) -> Option<&str> {
+        self.text.lines().nth(line.checked_sub(1)? as usize)
+    }
+}
+
+/// Every text file read during loading, by relative path.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: BTreeMap<String, Arc<SourceFile>>,
+}
+
+impl SourceMap {
+    pub fn insert(&mut self, file: Arc<SourceFile>) {
+        self.files.insert(file.path.clone(), file);
+    }
+
+    pub fn get(&self, path: &str) -> Option<&SourceFile> {
+        self.files.get(path).map(|f| f.as_ref())
+    }
+
+    pub fn extend(&mut self, other: SourceMap) {
+        self.files.extend(other.files);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_utf8_with_bom_and_crlf() {
+        assert_eq!(decode(b"\xEF\xBB\xBFa = 1\r\nb = 2\r\n").unwrap(), "a = 1\nb = 2\n");
+        assert_eq!(decode("名称 = \"乳源\"".as_bytes()).unwrap(), "名称 = \"乳源\"");
+    }
+
+    #[test]
+    fn names_gb18030_and_the_line() {
+        let (gb, _, _) = encoding_rs::GB18030.encode("a = 1\nname = \"乳源瑶族自治县\"\n");
+        assert_eq!(decode(&gb), Err(DecodeError::Gb18030 { line: 2 }));
+        assert!(decode(&gb).unwrap_err().message().contains("GB18030"));
+    }
+
+    #[test]
+    fn names_utf16_and_unknown() {
+        assert_eq!(decode(&[0xFF, 0xFE, b'a', 0]), Err(DecodeError::Utf16));
+        assert_eq!(decode(b"ok\n\xFF\xFF\xFF"), Err(DecodeError::Unknown { line: 2 }));
+    }
+
+    #[test]
+    fn line_columns_count_characters() {
+        let text = "ab\n乳源 = 1\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), (1, 1));
+        assert_eq!(idx.line_col(text, 3), (2, 1));
+        let eq = text.find('=').unwrap();
+        assert_eq!(idx.line_col(text, eq), (2, 4));
+    }
+}
