@@ -138,6 +138,17 @@ pub fn describe(kind: &str, path: &str) -> String {
     }
 }
 
+/// The field path whose Chinese label is `label` (or contains it), e.g. 责任人 →
+/// `contractor.responsible`.
+pub fn field_for_label(kind: &str, label: &str) -> Option<&'static str> {
+    let label = label.trim();
+    let of_kind = || LABELS.iter().filter(|(k, p, _)| *k == kind && !p.contains('*'));
+    of_kind()
+        .find(|(_, _, l)| *l == label)
+        .or_else(|| of_kind().find(|(_, _, l)| l.contains(label) && label.chars().count() >= 2))
+        .map(|(_, p, _)| *p)
+}
+
 /// The field meant by an unknown key in a table whose known keys are `known`: the key with
 /// that Chinese label, or the known key closest in spelling.
 pub fn suggest(kind: &str, prefix: &str, key: &str, known: &[&'static str]) -> Option<&'static str> {
@@ -182,6 +193,9 @@ mod tests {
         assert_eq!(label("project", "targets[2].indicator"), Some("指标"));
         assert_eq!(label("config", "channels.audit[1].phone"), Some("电话"));
         assert_eq!(describe("project", "deadline"), "完成时限（deadline）");
+        assert_eq!(field_for_label("project", "承办单位责任人"), Some("contractor.responsible"));
+        assert_eq!(field_for_label("project", "完成时限"), Some("deadline"));
+        assert_eq!(field_for_label("notice", "无此字段"), None);
     }
 
     #[test]

@@ -152,8 +152,7 @@ fn config(c: &Config, out: &mut Vec<Diagnostic>) {
         let list = c.channels.of(kind);
         let path = format!("channels.{}", kind.key());
         if list.is_empty() {
-            let place = c.channels.line.map_or(Place::TomlRoot, |l| Place::Table("channels", l));
-            ck.report(&path, None, place);
+            ck.report(&path, None, Place::TomlRoot);
         }
         for ch in list {
             ck.text(&ch.name, &format!("{}.name", ch.path), Place::Entry(&ch.path, ch.line));

@@ -62,7 +62,7 @@ impl<'a> TomlDoc<'a> {
                 format!("TOML 格式错误（第 {line} 行第 {col} 列）：{}", translate(e.message())),
             )
             .span(line, col, width);
-            if let Some(h) = syntax_hint(e.message(), line_text) {
+            if let Some(h) = syntax_hint(self.kind, e.message(), line_text) {
                 d = d.hint(h);
             }
             diags.push(d);
@@ -99,7 +99,18 @@ fn translate(message: &str) -> String {
 }
 
 /// What to write instead, judged from the line the error is on.
-fn syntax_hint(message: &str, line: &str) -> Option<String> {
+fn syntax_hint(kind: &str, message: &str, line: &str) -> Option<String> {
+    let key = line.split_once('=').map_or(line, |(k, _)| k).trim();
+    if !key.is_ascii() && !key.starts_with(['"', '\'', '[']) {
+        return Some(match labels::field_for_label(kind, key) {
+            Some(path) => {
+                let (table, field) = path.rsplit_once('.').unwrap_or(("", path));
+                let place = if table.is_empty() { String::new() } else { format!("（写在 [{table}] 下面）") };
+                format!("字段名要用英文：把 {key} 改成 {field}{place}")
+            }
+            None => "字段名要用英文字母、数字和下划线，例如 name、deadline；字段说明见 README".into(),
+        });
+    }
     if line.contains(['“', '”', '‘', '’']) {
         return Some("文字要用英文双引号 \" 括起来，不能用中文引号 “ ”".into());
     }

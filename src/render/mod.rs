@@ -128,7 +128,7 @@ impl Renderer<'_> {
             out,
             "documents.html",
             self.meta("documents/", "documents", "政策文件", "实施方案、资金与项目管理制度、决策文件和报告"),
-            |c| { c.insert("documents", &m.documents); },
+            |c| { c.insert("document_groups", &m.document_groups); },
         )?;
         for d in &m.documents {
             self.page(out, "document.html", self.meta(&d.url, "documents", &d.title, &d.summary), |c| { c.insert("document", d); })?;

@@ -21,6 +21,7 @@ macro_rules! embed {
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "base.html",
     "macros.html",
+    "channels.html",
     "index.html",
     "projects.html",
     "project.html",

@@ -111,7 +111,7 @@ pub struct DocRef {
     pub issued: Option<DateView>,
 }
 
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, Clone)]
 pub struct DocumentView {
     pub id: String,
     pub url: String,
@@ -326,6 +326,13 @@ pub struct Update {
     pub url: String,
 }
 
+/// Documents of one kind, for the list page.
+#[derive(Serialize, Debug)]
+pub struct DocumentGroup {
+    pub kind: Labelled,
+    pub items: Vec<DocumentView>,
+}
+
 /// Everything the pages of one build show.
 #[derive(Debug)]
 pub struct Model {
@@ -333,6 +340,7 @@ pub struct Model {
     pub overview: OverviewView,
     pub projects: Vec<ProjectView>,
     pub documents: Vec<DocumentView>,
+    pub document_groups: Vec<DocumentGroup>,
     pub notices: Vec<NoticeView>,
     pub funds: FundsView,
     pub categories: Vec<Labelled>,
@@ -352,6 +360,7 @@ pub fn build(site: &Site, as_of: Date, base_url: Option<&str>, warnings: &[Diagn
         site: b.site_view(base_url),
         overview,
         projects,
+        document_groups: group_documents(&documents),
         documents,
         notices,
         funds,
@@ -825,6 +834,18 @@ impl<'a> Builder<'a> {
         all.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.url.cmp(&b.1.url)));
         all.into_iter().take(n).map(|(_, u)| u).collect()
     }
+}
+
+/// Documents are sorted by kind already; this cuts the list where the kind changes.
+fn group_documents(docs: &[DocumentView]) -> Vec<DocumentGroup> {
+    let mut groups: Vec<DocumentGroup> = Vec::new();
+    for d in docs {
+        match groups.last_mut() {
+            Some(g) if g.kind.key == d.kind.key => g.items.push(d.clone()),
+            _ => groups.push(DocumentGroup { kind: d.kind.clone(), items: vec![d.clone()] }),
+        }
+    }
+    groups
 }
 
 fn notice_kind(n: &Notice) -> Labelled {
