@@ -114,9 +114,15 @@ impl Month {
 
     pub fn next(self) -> Month {
         if self.month == 12 {
-            Month { year: self.year + 1, month: 1 }
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
         } else {
-            Month { year: self.year, month: self.month + 1 }
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
         }
     }
 
@@ -229,9 +235,15 @@ mod tests {
     #[test]
     fn months() {
         let m = Month::parse("2022-11").unwrap();
-        let all: Vec<String> = m.through(Month::parse("2023-02").unwrap()).map(|m| m.to_string()).collect();
+        let all: Vec<String> = m
+            .through(Month::parse("2023-02").unwrap())
+            .map(|m| m.to_string())
+            .collect();
         assert_eq!(all, ["2022-11", "2022-12", "2023-01", "2023-02"]);
-        assert_eq!(Month::parse("2023-02").unwrap().day(31).to_string(), "2023-02-28");
+        assert_eq!(
+            Month::parse("2023-02").unwrap().day(31).to_string(),
+            "2023-02-28"
+        );
         assert_eq!(m.chinese(), "2022年11月");
     }
 }

@@ -40,7 +40,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &'static str, severity: Severity, file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             rule,
             severity,
@@ -58,7 +63,11 @@ impl Diagnostic {
         Self::new(rule, Severity::Error, file, message)
     }
 
-    pub fn warning(rule: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        rule: &'static str,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(rule, Severity::Warning, file, message)
     }
 
@@ -131,7 +140,10 @@ impl Report {
     }
 
     fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -183,7 +195,11 @@ struct Paint {
 
 impl Paint {
     fn wrap(&self, code: &str, text: &str) -> String {
-        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 }
 
@@ -197,7 +213,10 @@ fn write_text(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
         Some(line) => format!("{}:{line}", d.file),
         None => d.file.clone(),
     };
-    let field = d.field.as_deref().map(|f| format!(" [{f}]")).unwrap_or_default();
+    let field = match d.field.as_deref() {
+        Some(f) if !d.message.contains(f) => format!(" [{f}]"),
+        _ => String::new(),
+    };
     let _ = writeln!(
         out,
         "{}: {}: {}{}",
@@ -215,7 +234,12 @@ fn write_text(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
         let _ = writeln!(out, "{pad} {bar}");
         let _ = writeln!(out, "{} {bar} {text}", paint.wrap("1;34", &num));
         let (start, width) = marker(text, d.column, d.width);
-        let _ = writeln!(out, "{pad} {bar} {}{}", " ".repeat(start), paint.wrap(code, &"^".repeat(width)));
+        let _ = writeln!(
+            out,
+            "{pad} {bar} {}{}",
+            " ".repeat(start),
+            paint.wrap(code, &"^".repeat(width))
+        );
     }
     if let Some(hint) = &d.hint {
         let _ = writeln!(out, "  = 提示：{hint}");
@@ -229,13 +253,18 @@ fn marker(text: &str, column: Option<u32>, width: u32) -> (usize, usize) {
     match column {
         Some(col) => {
             let before: String = text.chars().take(col.saturating_sub(1) as usize).collect();
-            let marked: String =
-                text.chars().skip(col.saturating_sub(1) as usize).take(width.max(1) as usize).collect();
+            let marked: String = text
+                .chars()
+                .skip(col.saturating_sub(1) as usize)
+                .take(width.max(1) as usize)
+                .collect();
             (before.width(), marked.width().max(1))
         }
         None => {
-            let indent = text.len() - text.trim_start().len();
-            (indent, text.trim().width().max(1))
+            // The line without its indentation and any trailing `# comment`.
+            let code = text.find(" #").map_or(text, |i| &text[..i]).trim_end();
+            let indent = code.len() - code.trim_start().len();
+            (text[..indent].width(), code.trim_start().width().max(1))
         }
     }
 }
@@ -255,21 +284,32 @@ mod tests {
             text: "+++\n责任人 = \"张某\"\n+++\n".into(),
         }));
         let diags = vec![
-            Diagnostic::warning("unknown-field", "b.md", "未知字段").span(2, 1, 3).field("责任人"),
+            Diagnostic::warning("unknown-field", "b.md", "未知字段")
+                .span(2, 1, 3)
+                .field("责任人"),
             Diagnostic::error("syntax", "a.md", "坏了").at(3),
         ];
         let report = Report::new(Date::parse("2022-09-01").unwrap(), diags, false);
         assert_eq!(report.diagnostics[0].file, "a.md");
         assert_eq!((report.errors(), report.warnings()), (1, 1));
         let text = report.to_text(&sources, false);
-        assert!(text.contains("warning[unknown-field]: b.md:2: 未知字段 [责任人]"), "{text}");
-        assert!(text.contains("2 | 责任人 = \"张某\"\n  | ^^^^^^\n"), "{text}");
+        assert!(
+            text.contains("warning[unknown-field]: b.md:2: 未知字段 [责任人]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2 | 责任人 = \"张某\"\n  | ^^^^^^\n"),
+            "{text}"
+        );
         let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
         assert_eq!(json["as_of"], "2022-09-01");
         assert_eq!(json["errors"], 1);
         let first = json["diagnostics"][0].as_object().unwrap();
         let keys: Vec<&str> = first.keys().map(String::as_str).collect();
-        assert_eq!(keys, ["field", "file", "line", "message", "rule", "severity"]);
+        assert_eq!(
+            keys,
+            ["field", "file", "line", "message", "rule", "severity"]
+        );
         assert_eq!(first["severity"], "error");
     }
 

@@ -23,8 +23,13 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] =
-        [Status::NotStarted, Status::InProgress, Status::Completed, Status::Accepted, Status::Overdue];
+    pub const ALL: [Status; 5] = [
+        Status::NotStarted,
+        Status::InProgress,
+        Status::Completed,
+        Status::Accepted,
+        Status::Overdue,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -73,11 +78,15 @@ pub fn project<'a>(p: &'a Project, as_of: Date) -> ProjectFacts<'a> {
     } else {
         Status::InProgress
     };
-    let reports: Vec<&ProgressReport> = p.progress.iter().filter(|r| is_public(&r.published, as_of)).collect();
+    let reports: Vec<&ProgressReport> = p
+        .progress
+        .iter()
+        .filter(|r| is_public(&r.published, as_of))
+        .collect();
     let latest = reports.iter().rev().find(|r| r.percent.is_some());
-    let percent = latest
-        .and_then(|r| val(&r.percent).copied())
-        .or_else(|| matches!(status, Status::Completed | Status::Accepted).then_some(Decimal::ONE_HUNDRED));
+    let percent = latest.and_then(|r| val(&r.percent).copied()).or_else(|| {
+        matches!(status, Status::Completed | Status::Accepted).then_some(Decimal::ONE_HUNDRED)
+    });
     let paid: Vec<Money> = p
         .disbursements
         .iter()
@@ -85,11 +94,21 @@ pub fn project<'a>(p: &'a Project, as_of: Date) -> ProjectFacts<'a> {
         .filter_map(|d| val(&d.amount).copied())
         .collect();
     let disbursed = if p.disbursements.is_empty() {
-        reports.iter().rev().find_map(|r| val(&r.disbursed).copied()).unwrap_or_default()
+        reports
+            .iter()
+            .rev()
+            .find_map(|r| val(&r.disbursed).copied())
+            .unwrap_or_default()
     } else {
         paid.iter().sum()
     };
-    ProjectFacts { status, percent, funding_total: p.funding.total(), disbursed, reports }
+    ProjectFacts {
+        status,
+        percent,
+        funding_total: p.funding.total(),
+        disbursed,
+        reports,
+    }
 }
 
 #[cfg(test)]
@@ -105,7 +124,10 @@ mod tests {
                 "content/projects/a/index.md",
                 "+++\nstart = 2022-06-01\ndeadline = 2022-08-31\ncompleted = 2022-09-10\naccepted = 2023-02-20\n[[disbursements]]\ndate = 2022-07-15\namount = 45\n[[disbursements]]\ndate = 2022-09-15\namount = 0.5\n+++\nx\n",
             ),
-            ("content/projects/a/progress/2022-06.md", "+++\npublished = 2022-07-05\npercent = 40\n+++\n"),
+            (
+                "content/projects/a/progress/2022-06.md",
+                "+++\npublished = 2022-07-05\npercent = 40\n+++\n",
+            ),
         ]);
         let p = &site.projects[0];
         let at = |s| project(p, Date::parse(s).unwrap());

@@ -27,7 +27,11 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("config", "channels.*.note", "说明"),
     ("config", "rules", "规则设置"),
     ("config", "rules.progress_due_day", "月度进度截止日"),
-    ("config", "rules.publication_working_days", "公开时限（工作日）"),
+    (
+        "config",
+        "rules.publication_working_days",
+        "公开时限（工作日）",
+    ),
     ("config", "rules.strict", "严格模式"),
     ("config", "calendar", "日历补充"),
     ("config", "calendar.holidays", "补充节假日"),
@@ -142,7 +146,11 @@ pub fn describe(kind: &str, path: &str) -> String {
 /// `contractor.responsible`.
 pub fn field_for_label(kind: &str, label: &str) -> Option<&'static str> {
     let label = label.trim();
-    let of_kind = || LABELS.iter().filter(|(k, p, _)| *k == kind && !p.contains('*'));
+    let of_kind = || {
+        LABELS
+            .iter()
+            .filter(|(k, p, _)| *k == kind && !p.contains('*'))
+    };
     of_kind()
         .find(|(_, _, l)| *l == label)
         .or_else(|| of_kind().find(|(_, _, l)| l.contains(label) && label.chars().count() >= 2))
@@ -151,7 +159,12 @@ pub fn field_for_label(kind: &str, label: &str) -> Option<&'static str> {
 
 /// The field meant by an unknown key in a table whose known keys are `known`: the key with
 /// that Chinese label, or the known key closest in spelling.
-pub fn suggest(kind: &str, prefix: &str, key: &str, known: &[&'static str]) -> Option<&'static str> {
+pub fn suggest(
+    kind: &str,
+    prefix: &str,
+    key: &str,
+    known: &[&'static str],
+) -> Option<&'static str> {
     let by_label = known.iter().copied().find(|k| {
         let full = format!("{prefix}{k}");
         label(kind, &full).is_some_and(|l| l == key || l.contains(key) && key.chars().count() >= 2)
@@ -189,11 +202,17 @@ mod tests {
 
     #[test]
     fn labels_and_paths() {
-        assert_eq!(label("project", "contractor.responsible"), Some("承办单位责任人"));
+        assert_eq!(
+            label("project", "contractor.responsible"),
+            Some("承办单位责任人")
+        );
         assert_eq!(label("project", "targets[2].indicator"), Some("指标"));
         assert_eq!(label("config", "channels.audit[1].phone"), Some("电话"));
         assert_eq!(describe("project", "deadline"), "完成时限（deadline）");
-        assert_eq!(field_for_label("project", "承办单位责任人"), Some("contractor.responsible"));
+        assert_eq!(
+            field_for_label("project", "承办单位责任人"),
+            Some("contractor.responsible")
+        );
         assert_eq!(field_for_label("project", "完成时限"), Some("deadline"));
         assert_eq!(field_for_label("notice", "无此字段"), None);
     }
@@ -201,10 +220,22 @@ mod tests {
     #[test]
     fn suggests_the_meant_field() {
         let known = ["name", "credit_code", "responsible", "phone"];
-        assert_eq!(suggest("project", "contractor.", "承办单位责任人", &known), Some("responsible"));
-        assert_eq!(suggest("project", "contractor.", "责任人", &known), Some("responsible"));
-        assert_eq!(suggest("project", "contractor.", "responsable", &known), Some("responsible"));
-        assert_eq!(suggest("project", "contractor.", "creditcode", &known), Some("credit_code"));
+        assert_eq!(
+            suggest("project", "contractor.", "承办单位责任人", &known),
+            Some("responsible")
+        );
+        assert_eq!(
+            suggest("project", "contractor.", "责任人", &known),
+            Some("responsible")
+        );
+        assert_eq!(
+            suggest("project", "contractor.", "responsable", &known),
+            Some("responsible")
+        );
+        assert_eq!(
+            suggest("project", "contractor.", "creditcode", &known),
+            Some("credit_code")
+        );
         assert_eq!(suggest("project", "contractor.", "budget", &known), None);
     }
 }

@@ -97,23 +97,39 @@ pub fn base_url(opts: &Options, site: &model::Site) -> Option<String> {
 pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
     let mut checked = check_site(opts)?;
     if checked.report.has_errors() {
-        return Ok(Built { checked, written: None });
+        return Ok(Built {
+            checked,
+            written: None,
+        });
     }
     let site = &checked.loaded.site;
-    let render_opts = render::RenderOptions { as_of: checked.report.as_of, base_url: base_url(opts, site) };
+    let render_opts = render::RenderOptions {
+        as_of: checked.report.as_of,
+        base_url: base_url(opts, site),
+    };
     let rendered = match render::render(site, &checked.report.diagnostics, &render_opts) {
         Ok(r) => r,
         Err(errors) => {
             let mut all: Vec<Diagnostic> = checked.report.diagnostics.clone();
             all.extend(errors);
             checked.report = Report::new(checked.report.as_of, all, false);
-            return Ok(Built { checked, written: None });
+            return Ok(Built {
+                checked,
+                written: None,
+            });
         }
     };
     write::check_output_dir(&opts.root, output).map_err(BuildError::Output)?;
     let mut assets = rendered.assets;
     assets.extend(checked.loaded.assets.iter().cloned());
-    write::publish(output, &rendered.files, &assets)
-        .map_err(|e| BuildError::Output(format!("写入 {} 失败：{e}（原有网站未改动）", output.display())))?;
-    Ok(Built { checked, written: Some(rendered.files.len() + assets.len()) })
+    write::publish(output, &rendered.files, &assets).map_err(|e| {
+        BuildError::Output(format!(
+            "写入 {} 失败：{e}（原有网站未改动）",
+            output.display()
+        ))
+    })?;
+    Ok(Built {
+        checked,
+        written: Some(rendered.files.len() + assets.len()),
+    })
 }

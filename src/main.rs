@@ -4,10 +4,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use gongkai::Options;
 use gongkai::date::Date;
 use gongkai::diag::Report;
 use gongkai::source::SourceMap;
-use gongkai::Options;
 
 /// gongkai（公开）：电子商务进农村综合示范专栏的静态网站生成器
 #[derive(Parser)]
@@ -80,7 +80,12 @@ fn main() -> ExitCode {
 }
 
 fn options(common: &CommonArgs, base_url: Option<String>) -> Options {
-    Options { root: common.root.clone(), as_of: common.as_of, strict: common.strict, base_url }
+    Options {
+        root: common.root.clone(),
+        as_of: common.as_of,
+        strict: common.strict,
+        base_url,
+    }
 }
 
 fn print(report: &Report, sources: &SourceMap, format: Format) {
@@ -107,10 +112,17 @@ fn check(args: CommonArgs) -> ExitCode {
 }
 
 fn build(args: BuildArgs) -> ExitCode {
-    let output = args.output.clone().unwrap_or_else(|| args.common.root.join("public"));
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.common.root.join("public"));
     match gongkai::build_site(&options(&args.common, args.base_url.clone()), &output) {
         Ok(built) => {
-            print(&built.checked.report, &built.checked.loaded.site.sources, args.common.format);
+            print(
+                &built.checked.report,
+                &built.checked.loaded.site.sources,
+                args.common.format,
+            );
             match built.written {
                 Some(n) => {
                     eprintln!("已生成网站：{} 个文件写入 {}", n, output.display());

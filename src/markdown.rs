@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer};
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
+};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag as MdTag, TagEnd};
 
 use crate::model::Body;
@@ -28,13 +30,23 @@ pub struct UnsafeSpot {
 
 /// Elements that run code, embed other documents, or take input.
 const ACTIVE_TAGS: &[&str] = &[
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input", "button",
-    "textarea", "select", "option", "link", "meta", "base", "svg", "math", "template", "portal", "audio",
-    "video", "noscript",
+    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input",
+    "button", "textarea", "select", "option", "link", "meta", "base", "svg", "math", "template",
+    "portal", "audio", "video", "noscript",
 ];
 
-const URL_ATTRS: &[&str] =
-    &["href", "src", "action", "formaction", "xlink:href", "data", "srcset", "poster", "background", "cite"];
+const URL_ATTRS: &[&str] = &[
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "srcset",
+    "poster",
+    "background",
+    "cite",
+];
 
 /// Finds active HTML and dangerous or off-site URLs in a Markdown body.
 pub fn scan(body: &Body) -> Vec<UnsafeSpot> {
@@ -51,14 +63,23 @@ pub fn scan(body: &Body) -> Vec<UnsafeSpot> {
             }
             Event::Start(MdTag::Link { dest_url, .. }) => {
                 if let Some(scheme) = active_scheme(&dest_url) {
-                    spots.push(UnsafeSpot { line, what: format!("链接地址使用了 {scheme} 协议") });
+                    spots.push(UnsafeSpot {
+                        line,
+                        what: format!("链接地址使用了 {scheme} 协议"),
+                    });
                 }
             }
             Event::Start(MdTag::Image { dest_url, .. }) => {
                 if let Some(scheme) = active_scheme(&dest_url) {
-                    spots.push(UnsafeSpot { line, what: format!("图片地址使用了 {scheme} 协议") });
+                    spots.push(UnsafeSpot {
+                        line,
+                        what: format!("图片地址使用了 {scheme} 协议"),
+                    });
                 } else if is_off_site(&dest_url) {
-                    spots.push(UnsafeSpot { line, what: format!("图片来自其他网站（{dest_url}）") });
+                    spots.push(UnsafeSpot {
+                        line,
+                        what: format!("图片来自其他网站（{dest_url}）"),
+                    });
                 }
             }
             _ => {}
@@ -70,14 +91,23 @@ pub fn scan(body: &Body) -> Vec<UnsafeSpot> {
 /// The scheme, if a URL would run code (`javascript:`, `vbscript:`, `data:`), seen the way a
 /// browser sees it: case-insensitive, ignoring white space and control characters.
 fn active_scheme(url: &str) -> Option<&'static str> {
-    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:"].into_iter().find(|s| cleaned.starts_with(s))
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .into_iter()
+        .find(|s| cleaned.starts_with(s))
 }
 
 /// A URL that makes the browser contact another host.
 fn is_off_site(url: &str) -> bool {
     let u = url.trim().to_ascii_lowercase();
-    u.starts_with("http:") || u.starts_with("https:") || u.starts_with("//") || u.starts_with("\\\\")
+    u.starts_with("http:")
+        || u.starts_with("https:")
+        || u.starts_with("//")
+        || u.starts_with("\\\\")
 }
 
 struct TagSink(RefCell<Vec<Tag>>);
@@ -132,8 +162,11 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .attribute_filter(|_element, attribute, value| match attribute {
             // Footnote anchors are the only ids; table alignment the only style.
             "id" => value.starts_with("fn-").then_some(value.into()),
-            "style" => matches!(value, "text-align: left" | "text-align: center" | "text-align: right")
-                .then_some(value.into()),
+            "style" => matches!(
+                value,
+                "text-align: left" | "text-align: center" | "text-align: right"
+            )
+            .then_some(value.into()),
             _ => Some(value.into()),
         });
     b
@@ -143,14 +176,24 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// under the page's own headings.
 pub fn to_html(markdown: &str, shift: u8) -> String {
     let events = Parser::new_ext(markdown, options()).map(|event| match event {
-        Event::Start(MdTag::Heading { level, id, classes, attrs }) => {
-            Event::Start(MdTag::Heading { level: shifted(level, shift), id, classes, attrs })
-        }
+        Event::Start(MdTag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(MdTag::Heading {
+            level: shifted(level, shift),
+            id,
+            classes,
+            attrs,
+        }),
         Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shifted(level, shift))),
-        Event::FootnoteReference(name) => Event::FootnoteReference(CowStr::from(format!("fn-{name}"))),
-        Event::Start(MdTag::FootnoteDefinition(name)) => {
-            Event::Start(MdTag::FootnoteDefinition(CowStr::from(format!("fn-{name}"))))
+        Event::FootnoteReference(name) => {
+            Event::FootnoteReference(CowStr::from(format!("fn-{name}")))
         }
+        Event::Start(MdTag::FootnoteDefinition(name)) => Event::Start(MdTag::FootnoteDefinition(
+            CowStr::from(format!("fn-{name}")),
+        )),
         other => other,
     });
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
@@ -191,7 +234,10 @@ mod tests {
     use super::*;
 
     fn body(md: &str) -> Body {
-        Body { markdown: md.to_string(), first_line: 10 }
+        Body {
+            markdown: md.to_string(),
+            first_line: 10,
+        }
     }
 
     #[test]
@@ -223,15 +269,27 @@ mod tests {
 
     #[test]
     fn shifts_headings_and_keeps_footnotes_and_alignment() {
-        let html = to_html("# 一\n\n## 二\n\n文[^a]\n\n[^a]: 注\n\n| x |\n|:-:|\n| 1 |\n", 2);
-        assert!(html.contains("<h3>一</h3>") && html.contains("<h4>二</h4>"), "{html}");
-        assert!(html.contains("href=\"#fn-a\"") && html.contains("id=\"fn-a\""), "{html}");
+        let html = to_html(
+            "# 一\n\n## 二\n\n文[^a]\n\n[^a]: 注\n\n| x |\n|:-:|\n| 1 |\n",
+            2,
+        );
+        assert!(
+            html.contains("<h3>一</h3>") && html.contains("<h4>二</h4>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"#fn-a\"") && html.contains("id=\"fn-a\""),
+            "{html}"
+        );
         assert!(html.contains("style=\"text-align: center\""), "{html}");
     }
 
     #[test]
     fn summaries() {
-        assert_eq!(summary("# 标题\n\n第一段**加粗**文字。\n\n第二段", 100), "第一段加粗文字。");
+        assert_eq!(
+            summary("# 标题\n\n第一段**加粗**文字。\n\n第二段", 100),
+            "第一段加粗文字。"
+        );
         assert_eq!(summary("一二三四五", 3), "一二三…");
     }
 }

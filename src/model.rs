@@ -24,12 +24,20 @@ pub struct Spanned<T> {
 
 impl<T> Spanned<T> {
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Spanned<U> {
-        Spanned { value: f(self.value), line: self.line, col: self.col, width: self.width }
+        Spanned {
+            value: f(self.value),
+            line: self.line,
+            col: self.col,
+            width: self.width,
+        }
     }
 }
 
 /// A field that may be absent from the file.
 pub type Field<T> = Option<Spanned<T>>;
+
+/// The entries of a table keyed by ids (`[funding]`, `allocations`), in file order.
+pub type Entries<T> = Vec<(Spanned<String>, Spanned<T>)>;
 
 /// The value of a field, if present.
 pub fn val<T>(f: &Field<T>) -> Option<&T> {
@@ -102,7 +110,11 @@ pub enum ChannelKind {
 }
 
 impl ChannelKind {
-    pub const ALL: [ChannelKind; 3] = [ChannelKind::Feedback, ChannelKind::Discipline, ChannelKind::Audit];
+    pub const ALL: [ChannelKind; 3] = [
+        ChannelKind::Feedback,
+        ChannelKind::Discipline,
+        ChannelKind::Audit,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -155,7 +167,9 @@ pub struct Channel {
 
 impl Channel {
     pub fn has_contact(&self) -> bool {
-        [&self.email, &self.phone, &self.url, &self.address].into_iter().any(|f| text(f).is_some())
+        [&self.email, &self.phone, &self.url, &self.address]
+            .into_iter()
+            .any(|f| text(f).is_some())
     }
 }
 
@@ -168,8 +182,17 @@ pub struct RuleSettings {
 
 impl Default for RuleSettings {
     fn default() -> Self {
-        let at = |value| Spanned { value, line: 0, col: 0, width: 0 };
-        RuleSettings { progress_due_day: at(10), publication_working_days: at(20), strict: false }
+        let at = |value| Spanned {
+            value,
+            line: 0,
+            col: 0,
+            width: 0,
+        };
+        RuleSettings {
+            progress_due_day: at(10),
+            publication_working_days: at(20),
+            strict: false,
+        }
     }
 }
 
@@ -224,10 +247,10 @@ pub struct Category {
     pub path: String,
     pub id: Field<String>,
     pub name: Field<String>,
-    /// Source id → amount, in file order.
-    pub allocations: Vec<(Spanned<String>, Spanned<Money>)>,
+    /// Source id → amount.
+    pub allocations: Entries<Money>,
     /// Source id → declared share of that source, as written ("35.5%" is 35.5).
-    pub shares: Vec<(Spanned<String>, Spanned<Decimal>)>,
+    pub shares: Entries<Decimal>,
 }
 
 // ---------------------------------------------------------------- documents
@@ -337,8 +360,8 @@ pub struct Contractor {
 #[derive(Debug, Default)]
 pub struct Funding {
     pub line: Option<u32>,
-    /// Source id → amount, in file order.
-    pub entries: Vec<(Spanned<String>, Spanned<Money>)>,
+    /// Source id → amount.
+    pub entries: Entries<Money>,
 }
 
 impl Funding {
@@ -347,7 +370,10 @@ impl Funding {
     }
 
     pub fn get(&self, source: &str) -> Option<Money> {
-        self.entries.iter().find(|(k, _)| k.value == source).map(|(_, m)| m.value)
+        self.entries
+            .iter()
+            .find(|(k, _)| k.value == source)
+            .map(|(_, m)| m.value)
     }
 }
 
@@ -464,7 +490,10 @@ impl NoticeKind {
 
     /// Kinds that must stay on display for a period, so `public_until` is required.
     pub fn needs_public_until(self) -> bool {
-        matches!(self, NoticeKind::Tender | NoticeKind::Candidates | NoticeKind::Award)
+        matches!(
+            self,
+            NoticeKind::Tender | NoticeKind::Candidates | NoticeKind::Award
+        )
     }
 
     /// Kinds that name the winning supplier.

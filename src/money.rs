@@ -38,7 +38,10 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
     if body.is_empty() || !body.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
-    if !body.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')) {
+    if !body
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+    {
         return None;
     }
     if body.contains(['e', 'E']) {
@@ -51,7 +54,11 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
 /// How a decimal is shown on a page: trailing zeros trimmed, no exponent.
 pub fn display_decimal(d: Decimal) -> String {
     let n = d.normalize();
-    if n.is_zero() { "0".to_string() } else { n.to_string() }
+    if n.is_zero() {
+        "0".to_string()
+    } else {
+        n.to_string()
+    }
 }
 
 impl fmt::Display for Money {
@@ -138,6 +145,11 @@ mod tests {
         assert_eq!(Money(d("35.50")).to_string(), "35.5");
         assert_eq!(Money(d("100.00")).to_string(), "100");
         assert_eq!(Money(d("0.000")).to_string(), "0");
-        assert_eq!(Money(d("35.5")).to_yuan(yuan_per_unit("万元").unwrap()).to_string(), "355000");
+        assert_eq!(
+            Money(d("35.5"))
+                .to_yuan(yuan_per_unit("万元").unwrap())
+                .to_string(),
+            "355000"
+        );
     }
 }

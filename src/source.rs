@@ -48,11 +48,23 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_string() }),
+        Ok(text) => Ok(if text.contains('\r') {
+            text.replace("\r\n", "\n")
+        } else {
+            text.to_string()
+        }),
         Err(e) => {
-            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u32;
-            let gb = encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes);
-            Err(if gb.is_some() { DecodeError::Gb18030 { line } } else { DecodeError::Unknown { line } })
+            let line = 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u32;
+            let gb =
+                encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes);
+            Err(if gb.is_some() {
+                DecodeError::Gb18030 { line }
+            } else {
+                DecodeError::Unknown { line }
+            })
         }
     }
 }
@@ -65,7 +77,9 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         LineIndex { starts }
     }
 
@@ -124,8 +138,14 @@ mod tests {
 
     #[test]
     fn accepts_utf8_with_bom_and_crlf() {
-        assert_eq!(decode(b"\xEF\xBB\xBFa = 1\r\nb = 2\r\n").unwrap(), "a = 1\nb = 2\n");
-        assert_eq!(decode("名称 = \"乳源\"".as_bytes()).unwrap(), "名称 = \"乳源\"");
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFa = 1\r\nb = 2\r\n").unwrap(),
+            "a = 1\nb = 2\n"
+        );
+        assert_eq!(
+            decode("名称 = \"乳源\"".as_bytes()).unwrap(),
+            "名称 = \"乳源\""
+        );
     }
 
     #[test]
@@ -138,7 +158,10 @@ mod tests {
     #[test]
     fn names_utf16_and_unknown() {
         assert_eq!(decode(&[0xFF, 0xFE, b'a', 0]), Err(DecodeError::Utf16));
-        assert_eq!(decode(b"ok\n\xFF\xFF\xFF"), Err(DecodeError::Unknown { line: 2 }));
+        assert_eq!(
+            decode(b"ok\n\xFF\xFF\xFF"),
+            Err(DecodeError::Unknown { line: 2 })
+        );
     }
 
     #[test]

@@ -6,6 +6,9 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// A file copied as it is: (source path, path in the output).
+pub type Asset = (PathBuf, String);
+
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
@@ -16,7 +19,10 @@ pub struct OutputFile {
 
 impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        OutputFile { path: path.into(), bytes: bytes.into() }
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
     }
 }
 
@@ -26,16 +32,24 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
     let root_abs = abs(root);
     let out_abs = abs(output);
     if root_abs.starts_with(&out_abs) {
-        return Err(format!("输出文件夹 {} 包含了站点本身，不能用作输出", output.display()));
+        return Err(format!(
+            "输出文件夹 {} 包含了站点本身，不能用作输出",
+            output.display()
+        ));
     }
-    if out_abs.starts_with(root_abs.join("content")) || out_abs.starts_with(root_abs.join("themes")) {
-        return Err(format!("输出文件夹 {} 在 content/ 或 themes/ 里面，不能用作输出", output.display()));
+    if out_abs.starts_with(root_abs.join("content")) || out_abs.starts_with(root_abs.join("themes"))
+    {
+        return Err(format!(
+            "输出文件夹 {} 在 content/ 或 themes/ 里面，不能用作输出",
+            output.display()
+        ));
     }
     if output.is_file() {
         return Err(format!("{} 是一个文件，不是文件夹", output.display()));
     }
     if output.is_dir() {
-        let mut entries = fs::read_dir(output).map_err(|e| format!("无法读取 {}：{e}", output.display()))?;
+        let mut entries =
+            fs::read_dir(output).map_err(|e| format!("无法读取 {}：{e}", output.display()))?;
         let empty = entries.next().is_none();
         let ours = output.join("index.html").is_file() && output.join("404.html").is_file();
         if !empty && !ours {
@@ -49,13 +63,19 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
 }
 
 /// Writes `files` and copies `assets` (source path, output path) into `output`, atomically.
-pub fn publish(output: &Path, files: &[OutputFile], assets: &[(PathBuf, String)]) -> io::Result<()> {
+pub fn publish(
+    output: &Path,
+    files: &[OutputFile],
+    assets: &[(PathBuf, String)],
+) -> io::Result<()> {
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent)?;
-    let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
@@ -66,7 +86,7 @@ pub fn publish(output: &Path, files: &[OutputFile], assets: &[(PathBuf, String)]
     result
 }
 
-fn fill(staging: &Path, files: &[OutputFile], assets: &[(PathBuf, String)]) -> io::Result<()> {
+fn fill(staging: &Path, files: &[OutputFile], assets: &[Asset]) -> io::Result<()> {
     fs::create_dir_all(staging)?;
     for f in files {
         let target = safe_join(staging, &f.path)?;
@@ -101,9 +121,16 @@ fn swap(staging: &Path, output: &Path, old: &Path) -> io::Result<()> {
 }
 
 fn safe_join(base: &Path, rel: &str) -> io::Result<PathBuf> {
-    let ok = !rel.is_empty() && !rel.starts_with('/') && rel.split('/').all(|p| !p.is_empty() && p != ".." && p != ".");
+    let ok = !rel.is_empty()
+        && !rel.starts_with('/')
+        && rel
+            .split('/')
+            .all(|p| !p.is_empty() && p != ".." && p != ".");
     if !ok {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unsafe output path {rel}")));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("unsafe output path {rel}"),
+        ));
     }
     Ok(base.join(rel))
 }
@@ -116,12 +143,23 @@ mod tests {
     fn swaps_in_whole_outputs() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        publish(&out, &[OutputFile::new("index.html", "one"), OutputFile::new("a/b.html", "b")], &[]).unwrap();
+        publish(
+            &out,
+            &[
+                OutputFile::new("index.html", "one"),
+                OutputFile::new("a/b.html", "b"),
+            ],
+            &[],
+        )
+        .unwrap();
         assert_eq!(fs::read_to_string(out.join("a/b.html")).unwrap(), "b");
         publish(&out, &[OutputFile::new("index.html", "two")], &[]).unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert!(!out.join("a/b.html").exists(), "stale files go");
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(leftovers, ["public"]);
     }
 

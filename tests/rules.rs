@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{only, Site};
+use common::{Site, only};
 
 const AS_OF: &str = "2023-06-01";
 const PROJECT: &str = "content/projects/county-service-center/index.md";
@@ -21,7 +21,11 @@ fn the_bundled_example_is_clean_today() {
 fn a_site_written_from_the_spec_is_clean() {
     let site = Site::from_fixture("spec-site");
     let (code, json) = site.check_json(AS_OF);
-    assert_eq!((code, json["errors"].as_u64(), json["warnings"].as_u64()), (0, Some(0), Some(0)), "{json:#}");
+    assert_eq!(
+        (code, json["errors"].as_u64(), json["warnings"].as_u64()),
+        (0, Some(0), Some(0)),
+        "{json:#}"
+    );
 }
 
 #[test]
@@ -32,7 +36,10 @@ fn syntax_errors_name_line_column_and_what_to_write() {
     let s = only(&f, "syntax");
     assert_eq!((s.file.as_str(), s.line), (PROJECT, Some(14)));
     // A file that does not parse reports nothing else.
-    assert!(f.iter().all(|f| f.file != PROJECT || f.rule == "syntax"), "{f:#?}");
+    assert!(
+        f.iter().all(|f| f.file != PROJECT || f.rule == "syntax"),
+        "{f:#?}"
+    );
     let text = common::stderr(&site.run(&["check", "--as-of", AS_OF]));
     assert!(text.contains("英文双引号"), "{text}");
     assert!(text.contains("14 | responsible = “张某”"), "{text}");
@@ -47,7 +54,11 @@ fn a_gb18030_file_is_named_as_such() {
     let f = site.findings(AS_OF);
     let s = only(&f, "syntax");
     assert_eq!((s.file.as_str(), s.line), (PROJECT, Some(2)));
-    assert!(s.message.contains("GB18030") && s.message.contains("UTF-8"), "{}", s.message);
+    assert!(
+        s.message.contains("GB18030") && s.message.contains("UTF-8"),
+        "{}",
+        s.message
+    );
 }
 
 #[test]
@@ -70,11 +81,28 @@ fn front_matter_without_closing_line() {
 #[test]
 fn invalid_ids() {
     let site = Site::from_fixture("spec-site");
-    site.write("content/documents/县级方案.md", "+++\nkind = \"other\"\ntitle = \"t\"\nissued = 2022-01-01\npublished = 2022-01-02\n+++\n");
-    site.write("content/projects/county-service-center/progress/2022-9.md", "+++\npublished = 2022-10-08\npercent = 100\n+++\n");
+    site.write(
+        "content/documents/县级方案.md",
+        "+++\nkind = \"other\"\ntitle = \"t\"\nissued = 2022-01-01\npublished = 2022-01-02\n+++\n",
+    );
+    site.write(
+        "content/projects/county-service-center/progress/2022-9.md",
+        "+++\npublished = 2022-10-08\npercent = 100\n+++\n",
+    );
     let f = site.findings(AS_OF);
-    let ids: Vec<&str> = f.iter().filter(|f| f.rule == "invalid-id").map(|f| f.file.as_str()).collect();
-    assert_eq!(ids, ["content/documents/县级方案.md", "content/projects/county-service-center/progress/2022-9.md"], "{f:#?}");
+    let ids: Vec<&str> = f
+        .iter()
+        .filter(|f| f.rule == "invalid-id")
+        .map(|f| f.file.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "content/documents/县级方案.md",
+            "content/projects/county-service-center/progress/2022-9.md"
+        ],
+        "{f:#?}"
+    );
 }
 
 #[test]
@@ -85,16 +113,37 @@ fn duplicate_ids_name_both_files() {
     let f = site.findings(AS_OF);
     let d = only(&f, "duplicate-id");
     assert_eq!(d.file, "content/documents/fund-management.md");
-    assert!(d.message.contains("content/documents/2022/fund-management.md"), "{}", d.message);
+    assert!(
+        d.message
+            .contains("content/documents/2022/fund-management.md"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
 fn required_fields_of_r1_r3_r4() {
     let site = Site::from_fixture("spec-site");
-    site.replace(PROJECT, "responsible = \"张某\"                  # 承办单位责任人 (R1)\n", "");
-    site.replace(PROJECT, "建设内容和要求 (R1), in Markdown: required, not empty.\n", "\n");
-    site.replace("content/programme.toml", "fund_rules = \"fund-management\"\n", "");
-    site.replace("config.toml", "[[channels.audit]]\nname = \"县审计局\"\nphone = \"0751-5380000\"\n", "");
+    site.replace(
+        PROJECT,
+        "responsible = \"张某\"                  # 承办单位责任人 (R1)\n",
+        "",
+    );
+    site.replace(
+        PROJECT,
+        "建设内容和要求 (R1), in Markdown: required, not empty.\n",
+        "\n",
+    );
+    site.replace(
+        "content/programme.toml",
+        "fund_rules = \"fund-management\"\n",
+        "",
+    );
+    site.replace(
+        "config.toml",
+        "[[channels.audit]]\nname = \"县审计局\"\nphone = \"0751-5380000\"\n",
+        "",
+    );
     let f = site.findings(AS_OF);
     let got: Vec<(&str, Option<u64>, Option<&str>)> = f
         .iter()
@@ -117,27 +166,62 @@ fn required_fields_of_r1_r3_r4() {
 #[test]
 fn every_r1_field_is_required() {
     for (line, field) in [
-        ("name = \"升级电商产业园和县级电子商务公共服务中心\"     # 项目名称 (R1)\n", "name"),
-        ("decision = \"decision-2022-15\"        # document id, kind \"decision\" (R1)\n", "decision"),
-        ("deadline = 2022-08-31                # 完成时限 (R1)\n", "deadline"),
-        ("name = \"韶关市某某电子商务有限公司\"\ncredit_code", "contractor.name"),
-        ("[funding]                            # 扶持资金额度 (R1): amount per programme source id\ncentral = 150\n", "funding"),
-        ("[[targets]]                          # 绩效目标 (R1): at least one\nindicator = \"电商产业园入驻企业\"\ntarget = 10\nunit = \"家\"\n", "targets"),
+        (
+            "name = \"升级电商产业园和县级电子商务公共服务中心\"     # 项目名称 (R1)\n",
+            "name",
+        ),
+        (
+            "decision = \"decision-2022-15\"        # document id, kind \"decision\" (R1)\n",
+            "decision",
+        ),
+        (
+            "deadline = 2022-08-31                # 完成时限 (R1)\n",
+            "deadline",
+        ),
+        (
+            "name = \"韶关市某某电子商务有限公司\"\ncredit_code",
+            "contractor.name",
+        ),
+        (
+            "[funding]                            # 扶持资金额度 (R1): amount per programme source id\ncentral = 150\n",
+            "funding",
+        ),
+        (
+            "[[targets]]                          # 绩效目标 (R1): at least one\nindicator = \"电商产业园入驻企业\"\ntarget = 10\nunit = \"家\"\n",
+            "targets",
+        ),
     ] {
         let site = Site::from_fixture("spec-site");
-        let replacement = if field == "contractor.name" { "credit_code" } else { "" };
+        let replacement = if field == "contractor.name" {
+            "credit_code"
+        } else {
+            ""
+        };
         site.replace(PROJECT, line, replacement);
         let f = site.findings(AS_OF);
-        let missing = f.iter().find(|f| f.rule == "required-field" && f.field.as_deref() == Some(field));
-        assert!(missing.is_some_and(|m| m.file == PROJECT), "{field}: {f:#?}");
+        let missing = f
+            .iter()
+            .find(|f| f.rule == "required-field" && f.field.as_deref() == Some(field));
+        assert!(
+            missing.is_some_and(|m| m.file == PROJECT),
+            "{field}: {f:#?}"
+        );
     }
 }
 
 #[test]
 fn invalid_values() {
     let site = Site::from_fixture("spec-site");
-    site.replace("content/projects/county-service-center/progress/2022-07.md", "percent = 80", "percent = 30");
-    site.replace("content/projects/county-service-center/progress/2022-08.md", "percent = 100", "percent = 101");
+    site.replace(
+        "content/projects/county-service-center/progress/2022-07.md",
+        "percent = 80",
+        "percent = 30",
+    );
+    site.replace(
+        "content/projects/county-service-center/progress/2022-08.md",
+        "percent = 100",
+        "percent = 101",
+    );
     site.replace(PROJECT, "deadline = 2022-08-31", "deadline = 2022-05-31");
     site.replace(PROJECT, "central = 150", "central = -150");
     site.replace(PROJECT, "start = 2022-06-01", "start = \"六月\"");
@@ -150,10 +234,26 @@ fn invalid_values() {
     assert_eq!(
         got,
         [
-            ("content/projects/county-service-center/index.md", Some(6), Some("start")),
-            ("content/projects/county-service-center/index.md", Some(18), Some("funding.central")),
-            ("content/projects/county-service-center/progress/2022-07.md", Some(3), Some("percent")),
-            ("content/projects/county-service-center/progress/2022-08.md", Some(3), Some("percent")),
+            (
+                "content/projects/county-service-center/index.md",
+                Some(6),
+                Some("start")
+            ),
+            (
+                "content/projects/county-service-center/index.md",
+                Some(18),
+                Some("funding.central")
+            ),
+            (
+                "content/projects/county-service-center/progress/2022-07.md",
+                Some(3),
+                Some("percent")
+            ),
+            (
+                "content/projects/county-service-center/progress/2022-08.md",
+                Some(3),
+                Some("percent")
+            ),
         ],
         "{f:#?}"
     );
@@ -171,9 +271,21 @@ fn deadline_before_start() {
 #[test]
 fn unknown_references_and_wrong_kinds() {
     let site = Site::from_fixture("spec-site");
-    site.replace(PROJECT, "decision = \"decision-2022-15\"", "decision = \"implementation-plan\"");
-    site.replace(PROJECT, "category = \"public-service\"", "category = \"cold-chain\"");
-    site.replace("content/notices/award-county-service-center.md", "project = \"county-service-center\"", "project = \"county-centre\"");
+    site.replace(
+        PROJECT,
+        "decision = \"decision-2022-15\"",
+        "decision = \"implementation-plan\"",
+    );
+    site.replace(
+        PROJECT,
+        "category = \"public-service\"",
+        "category = \"cold-chain\"",
+    );
+    site.replace(
+        "content/notices/award-county-service-center.md",
+        "project = \"county-service-center\"",
+        "project = \"county-centre\"",
+    );
     let f = site.findings(AS_OF);
     let got: Vec<(&str, Option<u64>, Option<&str>)> = f
         .iter()
@@ -183,13 +295,21 @@ fn unknown_references_and_wrong_kinds() {
     assert_eq!(
         got,
         [
-            ("content/notices/award-county-service-center.md", Some(3), Some("project")),
+            (
+                "content/notices/award-county-service-center.md",
+                Some(3),
+                Some("project")
+            ),
             (PROJECT, Some(3), Some("category")),
             (PROJECT, Some(4), Some("decision")),
         ],
         "{f:#?}"
     );
-    assert!(f.iter().any(|f| f.message.contains("实施方案，不是决策文件")), "{f:#?}");
+    assert!(
+        f.iter()
+            .any(|f| f.message.contains("实施方案，不是决策文件")),
+        "{f:#?}"
+    );
 }
 
 #[test]
@@ -198,16 +318,27 @@ fn credit_code_check_character() {
     site.replace(PROJECT, "91440232MA4W1K2X16", "91440232MA4W1K2X17");
     let f = site.findings(AS_OF);
     let c = only(&f, "credit-code");
-    assert_eq!((c.file.as_str(), c.line, c.field.as_deref()), (PROJECT, Some(13), Some("contractor.credit_code")));
+    assert_eq!(
+        (c.file.as_str(), c.line, c.field.as_deref()),
+        (PROJECT, Some(13), Some("contractor.credit_code"))
+    );
     assert!(c.message.contains("应为 6"), "{}", c.message);
 }
 
 #[test]
 fn unsafe_content_names_file_and_line() {
     let site = Site::from_fixture("spec-site");
-    site.replace(PROJECT, "建设内容和要求 (R1), in Markdown: required, not empty.\n", "建设内容。\n\n<script>alert(1)</script>\n\n[点这里](javascript:alert(1))\n");
+    site.replace(
+        PROJECT,
+        "建设内容和要求 (R1), in Markdown: required, not empty.\n",
+        "建设内容。\n\n<script>alert(1)</script>\n\n[点这里](javascript:alert(1))\n",
+    );
     let f = site.findings(AS_OF);
-    let lines: Vec<Option<u64>> = f.iter().filter(|f| f.rule == "unsafe-content").map(|f| f.line).collect();
+    let lines: Vec<Option<u64>> = f
+        .iter()
+        .filter(|f| f.rule == "unsafe-content")
+        .map(|f| f.line)
+        .collect();
     assert_eq!(lines, [Some(37), Some(39)], "{f:#?}");
 }
 
@@ -215,15 +346,28 @@ fn unsafe_content_names_file_and_line() {
 fn one_run_reports_everything_in_a_stable_order() {
     let site = Site::from_fixture("spec-site");
     site.replace(PROJECT, "91440232MA4W1K2X16", "91440232MA4W1K2X17");
-    site.replace("content/documents/decision-2022-15.md", "issued = 2022-05-20\n", "");
-    site.replace("content/projects/county-service-center/progress/2022-08.md", "percent = 100", "percent = 10");
+    site.replace(
+        "content/documents/decision-2022-15.md",
+        "issued = 2022-05-20\n",
+        "",
+    );
+    site.replace(
+        "content/projects/county-service-center/progress/2022-08.md",
+        "percent = 100",
+        "percent = 10",
+    );
     site.write("content/notices/Bad Name.md", "+++\n+++\n");
     let first = site.run(&["check", "--format", "json", "--as-of", AS_OF]);
     let second = site.run(&["check", "--format", "json", "--as-of", AS_OF]);
     assert_eq!(first.stdout, second.stdout);
     let f = site.findings(AS_OF);
     let rules: Vec<&str> = f.iter().map(|f| f.rule.as_str()).collect();
-    for r in ["credit-code", "required-field", "invalid-value", "invalid-id"] {
+    for r in [
+        "credit-code",
+        "required-field",
+        "invalid-value",
+        "invalid-id",
+    ] {
         assert!(rules.contains(&r), "{r} missing: {f:#?}");
     }
     let keys: Vec<(&str, Option<u64>)> = f.iter().map(|f| (f.file.as_str(), f.line)).collect();
@@ -243,7 +387,10 @@ fn json_has_exactly_the_spec_keys() {
     assert_eq!(json["as_of"], AS_OF);
     let d = &json["diagnostics"][0];
     let keys: Vec<&String> = d.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["field", "file", "line", "message", "rule", "severity"]);
+    assert_eq!(
+        keys,
+        ["field", "file", "line", "message", "rule", "severity"]
+    );
     assert_eq!(d["rule"], "required-field");
     assert_eq!(d["field"], "contractor.responsible");
     assert_eq!(d["line"], 14);
@@ -253,7 +400,11 @@ fn json_has_exactly_the_spec_keys() {
 #[test]
 fn unknown_fields_are_warnings_that_name_the_field_meant() {
     let site = Site::from_fixture("spec-site");
-    site.replace(PROJECT, "responsible = \"张某\"", "\"承办单位责任人\" = \"张某\"");
+    site.replace(
+        PROJECT,
+        "responsible = \"张某\"",
+        "\"承办单位责任人\" = \"张某\"",
+    );
     let f = site.findings(AS_OF);
     let w = only(&f, "unknown-field");
     assert_eq!((w.severity.as_str(), w.line), ("warning", Some(14)));
@@ -265,32 +416,64 @@ fn unknown_fields_are_warnings_that_name_the_field_meant() {
 #[test]
 fn a_chinese_field_name_is_a_syntax_error_that_names_the_english_one() {
     let site = Site::from_fixture("spec-site");
-    site.replace(PROJECT, "responsible = \"张某\"", "承办单位责任人 = \"张某\"");
+    site.replace(
+        PROJECT,
+        "responsible = \"张某\"",
+        "承办单位责任人 = \"张某\"",
+    );
     let text = common::stderr(&site.run(&["check", "--as-of", AS_OF]));
-    assert!(text.contains("error[syntax]") && text.contains(":14:"), "{text}");
+    assert!(
+        text.contains("error[syntax]") && text.contains(":14:"),
+        "{text}"
+    );
     assert!(text.contains("responsible"), "{text}");
 }
 
 #[test]
 fn exit_codes() {
     let site = Site::from_fixture("spec-site");
-    assert_eq!(site.run(&["check", "--as-of", AS_OF]).status.code(), Some(0));
-    assert_eq!(site.run(&["check", "--as-of", "2023-13-01"]).status.code(), Some(2), "bad date is a usage error");
+    assert_eq!(
+        site.run(&["check", "--as-of", AS_OF]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        site.run(&["check", "--as-of", "2023-13-01"]).status.code(),
+        Some(2),
+        "bad date is a usage error"
+    );
     let nowhere = std::process::Command::new(common::BIN)
         .args(["check", "--root", "/nonexistent/site"])
         .output()
         .unwrap();
     assert_eq!(nowhere.status.code(), Some(2));
     site.replace(PROJECT, "91440232MA4W1K2X16", "91440232MA4W1K2X17");
-    assert_eq!(site.run(&["check", "--as-of", AS_OF]).status.code(), Some(1));
+    assert_eq!(
+        site.run(&["check", "--as-of", AS_OF]).status.code(),
+        Some(1)
+    );
 }
 
 #[test]
 fn strict_turns_warnings_into_errors() {
     let site = Site::from_fixture("spec-site");
-    site.replace(PROJECT, "phone = \"0751-0000000\"", "fone = \"0751-0000000\"");
-    assert_eq!(site.run(&["check", "--as-of", AS_OF]).status.code(), Some(0));
-    assert_eq!(site.run(&["check", "--as-of", AS_OF, "--strict"]).status.code(), Some(1));
+    site.replace(
+        PROJECT,
+        "phone = \"0751-0000000\"",
+        "fone = \"0751-0000000\"",
+    );
+    assert_eq!(
+        site.run(&["check", "--as-of", AS_OF]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        site.run(&["check", "--as-of", AS_OF, "--strict"])
+            .status
+            .code(),
+        Some(1)
+    );
     site.replace("config.toml", "strict = false", "strict = true");
-    assert_eq!(site.run(&["check", "--as-of", AS_OF]).status.code(), Some(1));
+    assert_eq!(
+        site.run(&["check", "--as-of", AS_OF]).status.code(),
+        Some(1)
+    );
 }

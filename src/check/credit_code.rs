@@ -5,11 +5,17 @@ use super::{Ctx, Rule};
 use crate::diag::Diagnostic;
 use crate::model::Site;
 
-pub const RULE: Rule = Rule { id: "credit-code", source: "R1（承办单位）", run };
+pub const RULE: Rule = Rule {
+    id: "credit-code",
+    source: "R1（承办单位）",
+    run,
+};
 
 /// The code alphabet: digits and capital letters without I, O, Z, S, V.
 const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// What is wrong with a code, if anything.
 fn problem(code: &str) -> Option<String> {
@@ -23,9 +29,18 @@ fn problem(code: &str) -> Option<String> {
     if let Some(c) = chars.iter().find(|c| !ALPHABET.contains(**c)) {
         return Some(format!("含有不允许的字符“{c}”（代码中不用 I、O、Z、S、V）"));
     }
-    let sum: u32 = chars[..17].iter().zip(WEIGHTS).map(|(c, w)| ALPHABET.find(*c).unwrap_or(0) as u32 * w).sum();
+    let sum: u32 = chars[..17]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(c, w)| ALPHABET.find(*c).unwrap_or(0) as u32 * w)
+        .sum();
     let expected = ALPHABET.as_bytes()[((31 - sum % 31) % 31) as usize] as char;
-    (chars[17] != expected).then(|| format!("校验位不对：按前 17 位，最后一位应为 {expected}，这里是 {}", chars[17]))
+    (chars[17] != expected).then(|| {
+        format!(
+            "校验位不对：按前 17 位，最后一位应为 {expected}，这里是 {}",
+            chars[17]
+        )
+    })
 }
 
 pub fn valid_credit_code(code: &str) -> bool {
@@ -35,16 +50,22 @@ pub fn valid_credit_code(code: &str) -> bool {
 fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for p in &site.projects {
-        let Some(code) = &p.contractor.credit_code else { continue };
+        let Some(code) = &p.contractor.credit_code else {
+            continue;
+        };
         if code.value.trim().is_empty() {
             continue;
         }
         if let Some(why) = problem(code.value.trim()) {
             out.push(
-                Diagnostic::error(RULE.id, &p.file, format!("统一社会信用代码 {} {why}", code.value.trim()))
-                    .span(code.line, code.col, code.width)
-                    .field("contractor.credit_code")
-                    .hint("照营业执照逐位核对；不知道时可以先删掉这一行（此字段选填）"),
+                Diagnostic::error(
+                    RULE.id,
+                    &p.file,
+                    format!("统一社会信用代码 {} {why}", code.value.trim()),
+                )
+                .span(code.line, code.col, code.width)
+                .field("contractor.credit_code")
+                .hint("照营业执照逐位核对；不知道时可以先删掉这一行（此字段选填）"),
             );
         }
     }
@@ -58,9 +79,15 @@ mod tests {
     #[test]
     fn known_codes() {
         // Published codes of well-known companies.
-        assert!(valid_credit_code("91110000100017643K"), "China Petrochemical");
+        assert!(
+            valid_credit_code("91110000100017643K"),
+            "China Petrochemical"
+        );
         assert!(valid_credit_code("91440300708461136T"), "Tencent Shenzhen");
-        assert!(valid_credit_code("91350100M000100Y43"), "the sample in GB 32100-2015 guides");
+        assert!(
+            valid_credit_code("91350100M000100Y43"),
+            "the sample in GB 32100-2015 guides"
+        );
         assert!(valid_credit_code("914403001922038216"), "Huawei");
     }
 

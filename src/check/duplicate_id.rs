@@ -7,7 +7,11 @@ use super::{Ctx, Rule};
 use crate::diag::Diagnostic;
 use crate::model::*;
 
-pub const RULE: Rule = Rule { id: "duplicate-id", source: "网址和引用必须唯一", run };
+pub const RULE: Rule = Rule {
+    id: "duplicate-id",
+    source: "网址和引用必须唯一",
+    run,
+};
 
 /// A claim of an id: file, line, description.
 struct Claim<'a> {
@@ -25,25 +29,35 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
         .map(|d| ("文件", &d.id, &d.file))
         .chain(site.notices.iter().map(|n| ("公告", &n.id, &n.file)));
     for (what, id, file) in records {
-        claims.entry((what, id.clone())).or_default().push(Claim { file, line: None, field: None });
+        claims.entry((what, id.clone())).or_default().push(Claim {
+            file,
+            line: None,
+            field: None,
+        });
     }
     if let Some(p) = &site.programme {
         for s in &p.sources {
             if let Some(id) = &s.id {
-                claims.entry(("资金来源", id.value.clone())).or_default().push(Claim {
-                    file: &p.file,
-                    line: Some(id.line),
-                    field: Some(format!("{}.id", s.path)),
-                });
+                claims
+                    .entry(("资金来源", id.value.clone()))
+                    .or_default()
+                    .push(Claim {
+                        file: &p.file,
+                        line: Some(id.line),
+                        field: Some(format!("{}.id", s.path)),
+                    });
             }
         }
         for c in &p.categories {
             if let Some(id) = &c.id {
-                claims.entry(("项目板块", id.value.clone())).or_default().push(Claim {
-                    file: &p.file,
-                    line: Some(id.line),
-                    field: Some(format!("{}.id", c.path)),
-                });
+                claims
+                    .entry(("项目板块", id.value.clone()))
+                    .or_default()
+                    .push(Claim {
+                        file: &p.file,
+                        line: Some(id.line),
+                        field: Some(format!("{}.id", c.path)),
+                    });
             }
         }
     }
@@ -89,7 +103,12 @@ mod tests {
             ("content/documents/2021/plan.md", "+++\n+++\n"),
             ("content/documents/2022/plan.md", "+++\n+++\n"),
         ]);
-        let d = run(&site, &Ctx { as_of: crate::date::Date::parse("2022-01-01").unwrap() });
+        let d = run(
+            &site,
+            &Ctx {
+                as_of: crate::date::Date::parse("2022-01-01").unwrap(),
+            },
+        );
         assert_eq!(d.len(), 2, "{d:?}");
         assert_eq!(d[0].file, "content/documents/2022/plan.md");
         assert!(d[0].message.contains("content/documents/2021/plan.md"));

@@ -8,12 +8,18 @@ use super::{Ctx, Rule};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::model::*;
-use crate::money::{yuan_per_unit, Money};
+use crate::money::{Money, yuan_per_unit};
 
-pub const RULE: Rule = Rule { id: "invalid-value", source: "数据正确性（SPEC §4）", run };
+pub const RULE: Rule = Rule {
+    id: "invalid-value",
+    source: "数据正确性（SPEC §4）",
+    run,
+};
 
 fn bad<T>(file: &str, f: &Spanned<T>, path: impl Into<String>, message: String) -> Diagnostic {
-    Diagnostic::error(RULE.id, file, message).span(f.line, f.col, f.width).field(path)
+    Diagnostic::error(RULE.id, file, message)
+        .span(f.line, f.col, f.width)
+        .field(path)
 }
 
 fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
@@ -28,7 +34,15 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
         programme(p, &known_sources, &mut out);
     }
     for d in &site.documents {
-        date_order(&mut out, &d.file, &d.issued, "issued", &d.published, "published", "公开日期不能早于成文日期");
+        date_order(
+            &mut out,
+            &d.file,
+            &d.issued,
+            "issued",
+            &d.published,
+            "published",
+            "公开日期不能早于成文日期",
+        );
     }
     for p in &site.projects {
         project(p, &known_sources, site.programme.is_some(), &mut out);
@@ -44,8 +58,16 @@ fn config(c: &Config, out: &mut Vec<Diagnostic>) {
         && !is_web_address(&url.value)
     {
         out.push(
-            bad(&c.file, url, "base_url", format!("base_url “{}” 不是网址：要以 https:// 或 http:// 开头", url.value))
-                .hint("例如：base_url = \"https://www.example.gov.cn/zl/dzsw\""),
+            bad(
+                &c.file,
+                url,
+                "base_url",
+                format!(
+                    "base_url “{}” 不是网址：要以 https:// 或 http:// 开头",
+                    url.value
+                ),
+            )
+            .hint("例如：base_url = \"https://www.example.gov.cn/zl/dzsw\""),
         );
     }
     for kind in ChannelKind::ALL {
@@ -57,13 +79,22 @@ fn config(c: &Config, out: &mut Vec<Diagnostic>) {
                     &c.file,
                     url,
                     format!("{}.url", ch.path),
-                    format!("{} 的网址 “{}” 要以 https:// 或 http:// 开头", kind.label(), url.value),
+                    format!(
+                        "{} 的网址 “{}” 要以 https:// 或 http:// 开头",
+                        kind.label(),
+                        url.value
+                    ),
                 ));
             }
             if let Some(email) = &ch.email
                 && !is_email(&email.value)
             {
-                out.push(bad(&c.file, email, format!("{}.email", ch.path), format!("“{}” 不是电子邮箱地址", email.value)));
+                out.push(bad(
+                    &c.file,
+                    email,
+                    format!("{}.email", ch.path),
+                    format!("“{}” 不是电子邮箱地址", email.value),
+                ));
             }
         }
     }
@@ -71,7 +102,9 @@ fn config(c: &Config, out: &mut Vec<Diagnostic>) {
 
 fn is_web_address(url: &str) -> bool {
     let u = url.trim();
-    (u.starts_with("https://") || u.starts_with("http://")) && u.len() > 8 && !u.contains(char::is_whitespace)
+    (u.starts_with("https://") || u.starts_with("http://"))
+        && u.len() > 8
+        && !u.contains(char::is_whitespace)
 }
 
 fn is_email(email: &str) -> bool {
@@ -83,41 +116,83 @@ fn programme(p: &Programme, known: &[&str], out: &mut Vec<Diagnostic>) {
     if let Some(unit) = &p.unit
         && yuan_per_unit(unit.value.trim()).is_none()
     {
-        out.push(bad(&p.file, unit, "unit", format!("金额单位 “{}” 不认识：可用 元、千元、万元、亿元", unit.value)));
+        out.push(bad(
+            &p.file,
+            unit,
+            "unit",
+            format!(
+                "金额单位 “{}” 不认识：可用 元、千元、万元、亿元",
+                unit.value
+            ),
+        ));
     }
     if let Some(year) = &p.year
         && !(2000..=2100).contains(&year.value)
     {
-        out.push(bad(&p.file, year, "year", format!("年度 {} 不对", year.value)));
+        out.push(bad(
+            &p.file,
+            year,
+            "year",
+            format!("年度 {} 不对", year.value),
+        ));
     }
     for s in &p.sources {
         if let Some(a) = &s.amount
             && a.value <= Money::ZERO
         {
-            out.push(bad(&p.file, a, format!("{}.amount", s.path), format!("资金金额应大于 0，这里是 {}", a.value)));
+            out.push(bad(
+                &p.file,
+                a,
+                format!("{}.amount", s.path),
+                format!("资金金额应大于 0，这里是 {}", a.value),
+            ));
         }
     }
     for c in &p.categories {
         for (key, amount) in &c.allocations {
             unknown_source(out, &p.file, key, &format!("{}.allocations", c.path), known);
             if amount.value.is_negative() {
-                out.push(bad(&p.file, amount, format!("{}.allocations.{}", c.path, key.value), format!("分配金额不能为负数（{}）", amount.value)));
+                out.push(bad(
+                    &p.file,
+                    amount,
+                    format!("{}.allocations.{}", c.path, key.value),
+                    format!("分配金额不能为负数（{}）", amount.value),
+                ));
             }
         }
         for (key, share) in &c.shares {
             unknown_source(out, &p.file, key, &format!("{}.shares", c.path), known);
             if share.value < Decimal::ZERO || share.value > Decimal::ONE_HUNDRED {
-                out.push(bad(&p.file, share, format!("{}.shares.{}", c.path, key.value), format!("占比应在 0% 到 100% 之间（{}%）", share.value)));
+                out.push(bad(
+                    &p.file,
+                    share,
+                    format!("{}.shares.{}", c.path, key.value),
+                    format!("占比应在 0% 到 100% 之间（{}%）", share.value),
+                ));
             }
         }
     }
 }
 
-fn unknown_source(out: &mut Vec<Diagnostic>, file: &str, key: &Spanned<String>, table: &str, known: &[&str]) {
+fn unknown_source(
+    out: &mut Vec<Diagnostic>,
+    file: &str,
+    key: &Spanned<String>,
+    table: &str,
+    known: &[&str],
+) {
     if !known.contains(&key.value.as_str()) {
         out.push(
-            bad(file, key, format!("{table}.{}", key.value), format!("资金来源 “{}” 在 programme.toml 的 [[sources]] 里没有", key.value))
-                .hint(format!("可用的资金来源 id：{}", known.join("、"))),
+            bad(
+                file,
+                key,
+                format!("{table}.{}", key.value),
+                format!(
+                    "资金来源 “{}” 在 programme.toml 的 [[sources]] 里没有",
+                    key.value
+                ),
+            )
+            .hint(format!("可用的资金来源 id：{}", known.join("、"))),
         );
     }
 }
@@ -129,24 +204,66 @@ fn project(p: &Project, known: &[&str], has_programme: bool, out: &mut Vec<Diagn
         }
         if amount.value <= Money::ZERO {
             out.push(
-                bad(&p.file, amount, format!("funding.{}", key.value), format!("扶持资金应大于 0，这里是 {}", amount.value))
-                    .hint("没有这项资金就删掉这一行"),
+                bad(
+                    &p.file,
+                    amount,
+                    format!("funding.{}", key.value),
+                    format!("扶持资金应大于 0，这里是 {}", amount.value),
+                )
+                .hint("没有这项资金就删掉这一行"),
             );
         }
     }
-    date_order(out, &p.file, &p.start, "start", &p.deadline, "deadline", "完成时限不能早于开工日期");
-    date_order(out, &p.file, &p.start, "start", &p.completed, "completed", "完工日期不能早于开工日期");
-    date_order(out, &p.file, &p.completed, "completed", &p.accepted, "accepted", "验收日期不能早于完工日期");
+    date_order(
+        out,
+        &p.file,
+        &p.start,
+        "start",
+        &p.deadline,
+        "deadline",
+        "完成时限不能早于开工日期",
+    );
+    date_order(
+        out,
+        &p.file,
+        &p.start,
+        "start",
+        &p.completed,
+        "completed",
+        "完工日期不能早于开工日期",
+    );
+    date_order(
+        out,
+        &p.file,
+        &p.completed,
+        "completed",
+        &p.accepted,
+        "accepted",
+        "验收日期不能早于完工日期",
+    );
     if p.completed.is_none()
         && let Some(acc) = &p.accepted
     {
-        out.push(bad(&p.file, acc, "accepted", "写了验收日期，但没有写完工日期 completed".into()).hint("加一行 completed = 完工日期"));
+        out.push(
+            bad(
+                &p.file,
+                acc,
+                "accepted",
+                "写了验收日期，但没有写完工日期 completed".into(),
+            )
+            .hint("加一行 completed = 完工日期"),
+        );
     }
     for d in &p.disbursements {
         if let Some(a) = &d.amount
             && a.value <= Money::ZERO
         {
-            out.push(bad(&p.file, a, format!("{}.amount", d.path), format!("拨付金额应大于 0，这里是 {}", a.value)));
+            out.push(bad(
+                &p.file,
+                a,
+                format!("{}.amount", d.path),
+                format!("拨付金额应大于 0，这里是 {}", a.value),
+            ));
         }
     }
     let mut previous: Option<(&ProgressReport, &Spanned<Decimal>)> = None;
@@ -156,9 +273,17 @@ fn project(p: &Project, known: &[&str], has_programme: bool, out: &mut Vec<Diagn
             && r.month < start
         {
             out.push(
-                Diagnostic::error(RULE.id, &r.file, format!("{} 的进度报告早于开工月份 {}", r.month.chinese(), start.chinese()))
-                    .at(1)
-                    .hint("检查文件名的月份或项目的开工日期 start"),
+                Diagnostic::error(
+                    RULE.id,
+                    &r.file,
+                    format!(
+                        "{} 的进度报告早于开工月份 {}",
+                        r.month.chinese(),
+                        start.chinese()
+                    ),
+                )
+                .at(1)
+                .hint("检查文件名的月份或项目的开工日期 start"),
             );
         }
         if let Some(published) = &r.published
@@ -168,17 +293,31 @@ fn project(p: &Project, known: &[&str], has_programme: bool, out: &mut Vec<Diagn
                 &r.file,
                 published,
                 "published",
-                format!("{} 的进度不能在 {} 就公开：这个月还没开始", r.month.chinese(), published.value.chinese()),
+                format!(
+                    "{} 的进度不能在 {} 就公开：这个月还没开始",
+                    r.month.chinese(),
+                    published.value.chinese()
+                ),
             ));
         }
         if let Some(d) = &r.disbursed
             && d.value.is_negative()
         {
-            out.push(bad(&r.file, d, "disbursed", format!("累计拨付不能为负数（{}）", d.value)));
+            out.push(bad(
+                &r.file,
+                d,
+                "disbursed",
+                format!("累计拨付不能为负数（{}）", d.value),
+            ));
         }
         let Some(percent) = &r.percent else { continue };
         if percent.value < Decimal::ZERO || percent.value > Decimal::ONE_HUNDRED {
-            out.push(bad(&r.file, percent, "percent", format!("完成比例应在 0 到 100 之间，这里是 {}", percent.value)));
+            out.push(bad(
+                &r.file,
+                percent,
+                "percent",
+                format!("完成比例应在 0 到 100 之间，这里是 {}", percent.value),
+            ));
         } else if let Some((prev, prev_pct)) = previous
             && percent.value < prev_pct.value
         {
@@ -206,11 +345,32 @@ fn notice(n: &Notice, out: &mut Vec<Diagnostic>) {
     if let Some(a) = &n.amount
         && a.value <= Money::ZERO
     {
-        out.push(bad(&n.file, a, "amount", format!("金额应大于 0，这里是 {}", a.value)));
+        out.push(bad(
+            &n.file,
+            a,
+            "amount",
+            format!("金额应大于 0，这里是 {}", a.value),
+        ));
     }
-    date_order(out, &n.file, &n.published, "published", &n.public_until, "public_until", "公示截止日期不能早于公开日期");
+    date_order(
+        out,
+        &n.file,
+        &n.published,
+        "published",
+        &n.public_until,
+        "public_until",
+        "公示截止日期不能早于公开日期",
+    );
     if val(&n.kind).is_some_and(|k| k.needs_event()) {
-        date_order(out, &n.file, &n.event, "event", &n.published, "published", "公开日期不能早于事项日期 event");
+        date_order(
+            out,
+            &n.file,
+            &n.event,
+            "event",
+            &n.published,
+            "published",
+            "公开日期不能早于事项日期 event",
+        );
     }
 }
 
@@ -231,7 +391,10 @@ fn date_order(
             file,
             b,
             later_key,
-            format!("{message}：{later_key} = {} 在 {earlier_key} = {} 之前", b.value, a.value),
+            format!(
+                "{message}：{later_key} = {} 在 {earlier_key} = {} 之前",
+                b.value, a.value
+            ),
         ));
     }
 }
@@ -241,11 +404,17 @@ mod tests {
     use super::*;
     use crate::check::testing::site;
 
-    const PROGRAMME: &str = "name = \"p\"\n[[sources]]\nid = \"central\"\nname = \"中央\"\namount = 10\n";
+    const PROGRAMME: &str =
+        "name = \"p\"\n[[sources]]\nid = \"central\"\nname = \"中央\"\namount = 10\n";
 
     fn findings(files: &[(&str, &str)]) -> Vec<Diagnostic> {
         let (site, _) = site(files);
-        run(&site, &Ctx { as_of: Date::parse("2022-09-01").unwrap() })
+        run(
+            &site,
+            &Ctx {
+                as_of: Date::parse("2022-09-01").unwrap(),
+            },
+        )
     }
 
     #[test]
@@ -253,10 +422,22 @@ mod tests {
         let d = findings(&[
             ("config.toml", ""),
             ("content/programme.toml", PROGRAMME),
-            ("content/projects/a/index.md", "+++\nstart = 2022-06-01\n+++\nx\n"),
-            ("content/projects/a/progress/2022-06.md", "+++\npublished = 2022-07-05\npercent = 40\n+++\n"),
-            ("content/projects/a/progress/2022-07.md", "+++\npublished = 2022-08-05\npercent = 30\n+++\n"),
-            ("content/projects/a/progress/2022-08.md", "+++\npublished = 2022-09-05\npercent = 101\n+++\n"),
+            (
+                "content/projects/a/index.md",
+                "+++\nstart = 2022-06-01\n+++\nx\n",
+            ),
+            (
+                "content/projects/a/progress/2022-06.md",
+                "+++\npublished = 2022-07-05\npercent = 40\n+++\n",
+            ),
+            (
+                "content/projects/a/progress/2022-07.md",
+                "+++\npublished = 2022-08-05\npercent = 30\n+++\n",
+            ),
+            (
+                "content/projects/a/progress/2022-08.md",
+                "+++\npublished = 2022-09-05\npercent = 101\n+++\n",
+            ),
         ]);
         assert_eq!(d.len(), 2, "{d:?}");
         assert_eq!(d[0].file, "content/projects/a/progress/2022-07.md");
@@ -277,6 +458,10 @@ mod tests {
         ]);
         let mut fields: Vec<_> = d.iter().map(|d| d.field.as_deref().unwrap()).collect();
         fields.sort();
-        assert_eq!(fields, ["base_url", "deadline", "funding.central", "funding.county"], "{d:?}");
+        assert_eq!(
+            fields,
+            ["base_url", "deadline", "funding.central", "funding.county"],
+            "{d:?}"
+        );
     }
 }

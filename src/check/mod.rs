@@ -39,7 +39,10 @@ pub const RULES: &[Rule] = &[
 
 /// Runs every rule.
 pub fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
-    RULES.iter().flat_map(|rule| (rule.run)(site, ctx)).collect()
+    RULES
+        .iter()
+        .flat_map(|rule| (rule.run)(site, ctx))
+        .collect()
 }
 
 #[cfg(test)]

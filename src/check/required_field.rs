@@ -6,7 +6,11 @@ use crate::diag::Diagnostic;
 use crate::labels;
 use crate::model::*;
 
-pub const RULE: Rule = Rule { id: "required-field", source: "R1、R3、R4", run };
+pub const RULE: Rule = Rule {
+    id: "required-field",
+    source: "R1、R3、R4",
+    run,
+};
 
 /// Where a missing field goes, for the hint.
 #[derive(Clone, Copy)]
@@ -41,14 +45,30 @@ impl Check<'_> {
         };
         let mut diag = Diagnostic::error(RULE.id, self.file, message).field(path);
         diag = match (empty_at, place) {
-            (Some((line, col, width)), _) => diag.span(line, col, width).hint(format!("在引号里填上内容，例如：{example}")),
-            (None, Place::FrontMatter) => diag.at(1).hint(format!("在两行 +++ 之间加一行：{example}")),
-            (None, Place::TomlRoot) => diag.hint(format!("在文件开头（任何 [表头] 之前）加一行：{example}")),
-            (None, Place::Table(name, line)) => diag.at(line).hint(format!("在 [{name}] 下面加一行：{example}")),
-            (None, Place::Entry(name, line)) => diag.at(line).hint(format!("在这一项 [[{}]] 下面加一行：{example}", labels::generic_path(name))),
+            (Some((line, col, width)), _) => diag
+                .span(line, col, width)
+                .hint(format!("在引号里填上内容，例如：{example}")),
+            (None, Place::FrontMatter) => {
+                diag.at(1).hint(format!("在两行 +++ 之间加一行：{example}"))
+            }
+            (None, Place::TomlRoot) => {
+                diag.hint(format!("在文件开头（任何 [表头] 之前）加一行：{example}"))
+            }
+            (None, Place::Table(name, line)) => diag
+                .at(line)
+                .hint(format!("在 [{name}] 下面加一行：{example}")),
+            (None, Place::Entry(name, line)) => diag.at(line).hint(format!(
+                "在这一项 [[{}]] 下面加一行：{example}",
+                labels::generic_path(name)
+            )),
             (None, Place::NewTable(name)) => {
-                let line = if self.file.ends_with(".md") { Some(1) } else { None };
-                diag.at_opt(line).hint(format!("在文件头里加上：[{name}] 一行，下面写 {example}"))
+                let line = if self.file.ends_with(".md") {
+                    Some(1)
+                } else {
+                    None
+                };
+                diag.at_opt(line)
+                    .hint(format!("在文件头里加上：[{name}] 一行，下面写 {example}"))
             }
         };
         self.out.push(diag);
@@ -56,7 +76,9 @@ impl Check<'_> {
 
     fn text(&mut self, f: &Field<String>, path: &str, place: Place) {
         match f {
-            Some(s) if s.value.trim().is_empty() => self.report(path, Some((s.line, s.col, s.width)), place),
+            Some(s) if s.value.trim().is_empty() => {
+                self.report(path, Some((s.line, s.col, s.width)), place)
+            }
             Some(_) => {}
             None => self.report(path, None, place),
         }
@@ -104,16 +126,24 @@ fn example(kind: &str, path: &str) -> String {
         ("programme", "name") => "\"××县2021年国家级电子商务进农村综合示范项目\"",
         ("programme", "plan") => "\"implementation-plan\"（实施方案文件名，不带 .md）",
         ("programme", "fund_rules") => "\"fund-management\"（资金与项目管理制度文件名，不带 .md）",
-        ("programme", "sources") => "[[sources]] 下写 id = \"central\"、name = \"中央财政资金\"、amount = 1000",
+        ("programme", "sources") => {
+            "[[sources]] 下写 id = \"central\"、name = \"中央财政资金\"、amount = 1000"
+        }
         ("programme", "sources.id") => "\"central\"",
         ("programme", "sources.name") => "\"中央财政资金\"",
         ("programme", "sources.amount") => "1000",
-        ("programme", "categories") => "[[categories]] 下写 id、name 和 allocations = { central = 350 }",
+        ("programme", "categories") => {
+            "[[categories]] 下写 id、name 和 allocations = { central = 350 }"
+        }
         ("programme", "categories.id") => "\"public-service\"",
         ("programme", "categories.name") => "\"完善农村电子商务公共服务体系\"",
         ("config", "publisher.name") => "\"××县工业和信息化局\"",
-        ("config", "channels.feedback") | ("config", "channels.discipline") | ("config", "channels.audit") => {
-            return format!("[[{generic}]] 一项，下面写 name = \"……\" 和 phone、email、url、address 中至少一个");
+        ("config", "channels.feedback")
+        | ("config", "channels.discipline")
+        | ("config", "channels.audit") => {
+            return format!(
+                "[[{generic}]] 一项，下面写 name = \"……\" 和 phone、email、url、address 中至少一个"
+            );
         }
         ("config", _) if generic.ends_with(".name") => "\"县纪委监委\"",
         _ => "\"……\"",
@@ -140,7 +170,12 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
 }
 
 fn config(c: &Config, out: &mut Vec<Diagnostic>) {
-    let mut ck = Check { out, file: &c.file, kind: "config", why: "专栏名称和主办单位必须公示" };
+    let mut ck = Check {
+        out,
+        file: &c.file,
+        kind: "config",
+        why: "专栏名称和主办单位必须公示",
+    };
     ck.text(&c.title, "title", Place::TomlRoot);
     let place = match c.publisher.line {
         Some(line) => Place::Table("publisher", line),
@@ -155,7 +190,11 @@ fn config(c: &Config, out: &mut Vec<Diagnostic>) {
             ck.report(&path, None, Place::TomlRoot);
         }
         for ch in list {
-            ck.text(&ch.name, &format!("{}.name", ch.path), Place::Entry(&ch.path, ch.line));
+            ck.text(
+                &ch.name,
+                &format!("{}.name", ch.path),
+                Place::Entry(&ch.path, ch.line),
+            );
             if !ch.has_contact() {
                 ck.out.push(
                     Diagnostic::error(
@@ -173,7 +212,12 @@ fn config(c: &Config, out: &mut Vec<Diagnostic>) {
 }
 
 fn programme(p: &Programme, out: &mut Vec<Diagnostic>) {
-    let mut ck = Check { out, file: &p.file, kind: "programme", why: "R3" };
+    let mut ck = Check {
+        out,
+        file: &p.file,
+        kind: "programme",
+        why: "R3",
+    };
     ck.text(&p.name, "name", Place::TomlRoot);
     ck.why = "R3：必须公开实施方案";
     ck.text(&p.plan, "plan", Place::TomlRoot);
@@ -201,7 +245,12 @@ fn programme(p: &Programme, out: &mut Vec<Diagnostic>) {
 }
 
 fn document(d: &Document, out: &mut Vec<Diagnostic>) {
-    let mut ck = Check { out, file: &d.file, kind: "document", why: "文件公开的基本信息" };
+    let mut ck = Check {
+        out,
+        file: &d.file,
+        kind: "document",
+        why: "文件公开的基本信息",
+    };
     ck.value(&d.kind, "kind", Place::FrontMatter);
     ck.text(&d.title, "title", Place::FrontMatter);
     ck.value(&d.issued, "issued", Place::FrontMatter);
@@ -213,7 +262,12 @@ fn document(d: &Document, out: &mut Vec<Diagnostic>) {
 }
 
 fn project(p: &Project, out: &mut Vec<Diagnostic>) {
-    let mut ck = Check { out, file: &p.file, kind: "project", why: "R1：中央财政资金扶持项目必须公开此项，不完整不得分" };
+    let mut ck = Check {
+        out,
+        file: &p.file,
+        kind: "project",
+        why: "R1：中央财政资金扶持项目必须公开此项，不完整不得分",
+    };
     ck.text(&p.decision, "decision", Place::FrontMatter);
     ck.text(&p.name, "name", Place::FrontMatter);
     ck.value(&p.deadline, "deadline", Place::FrontMatter);
@@ -222,9 +276,16 @@ fn project(p: &Project, out: &mut Vec<Diagnostic>) {
         None => Place::NewTable("contractor"),
     };
     ck.text(&p.contractor.name, "contractor.name", contractor);
-    ck.text(&p.contractor.responsible, "contractor.responsible", contractor);
+    ck.text(
+        &p.contractor.responsible,
+        "contractor.responsible",
+        contractor,
+    );
     if p.funding.entries.is_empty() {
-        let place = p.funding.line.map_or(Place::NewTable("funding"), |l| Place::Table("funding", l));
+        let place = p
+            .funding
+            .line
+            .map_or(Place::NewTable("funding"), |l| Place::Table("funding", l));
         ck.report("funding", None, place);
     }
     if p.targets.is_empty() {
@@ -237,10 +298,14 @@ fn project(p: &Project, out: &mut Vec<Diagnostic>) {
     }
     if p.body.is_blank() {
         ck.out.push(
-            Diagnostic::error(RULE.id, &p.file, "缺少 建设内容和要求（正文）：第二行 +++ 之后要写明建设内容和要求（R1）")
-                .at(p.body.first_line.saturating_sub(1).max(1))
-                .field("body")
-                .hint("在第二行 +++ 下面用几段文字写明要建什么、建到什么标准"),
+            Diagnostic::error(
+                RULE.id,
+                &p.file,
+                "缺少 建设内容和要求（正文）：第二行 +++ 之后要写明建设内容和要求（R1）",
+            )
+            .at(p.body.first_line.saturating_sub(1).max(1))
+            .field("body")
+            .hint("在第二行 +++ 下面用几段文字写明要建什么、建到什么标准"),
         );
     }
     ck.why = "项目基本信息";
@@ -256,18 +321,30 @@ fn project(p: &Project, out: &mut Vec<Diagnostic>) {
         ck.text(&d.purpose, &format!("{}.purpose", d.path), place);
     }
     for r in &p.progress {
-        let mut ck = Check { out: ck.out, file: &r.file, kind: "progress", why: "R2：每月更新项目建设进度" };
+        let mut ck = Check {
+            out: ck.out,
+            file: &r.file,
+            kind: "progress",
+            why: "R2：每月更新项目建设进度",
+        };
         ck.value(&r.published, "published", Place::FrontMatter);
         ck.value(&r.percent, "percent", Place::FrontMatter);
     }
 }
 
 fn notice(n: &Notice, out: &mut Vec<Diagnostic>) {
-    let mut ck = Check { out, file: &n.file, kind: "notice", why: "R7：采购信息公开" };
+    let mut ck = Check {
+        out,
+        file: &n.file,
+        kind: "notice",
+        why: "R7：采购信息公开",
+    };
     ck.value(&n.kind, "kind", Place::FrontMatter);
     ck.text(&n.title, "title", Place::FrontMatter);
     ck.value(&n.published, "published", Place::FrontMatter);
-    let Some(kind) = val(&n.kind).copied() else { return };
+    let Some(kind) = val(&n.kind).copied() else {
+        return;
+    };
     if kind != NoticeKind::ViolationRecord {
         ck.text(&n.project, "project", Place::FrontMatter);
     }
@@ -289,7 +366,12 @@ mod tests {
 
     fn findings(files: &[(&str, &str)]) -> Vec<Diagnostic> {
         let (site, _) = site(files);
-        run(&site, &Ctx { as_of: crate::date::Date::parse("2022-09-01").unwrap() })
+        run(
+            &site,
+            &Ctx {
+                as_of: crate::date::Date::parse("2022-09-01").unwrap(),
+            },
+        )
     }
 
     #[test]
@@ -301,27 +383,50 @@ mod tests {
                 "+++\nname = \"冷链\"\ncategory = \"logistics\"\ndecision = \"d\"\npublished = 2022-05-30\nstart = 2022-06-01\ndeadline = 2022-08-31\n\n[contractor]\nname = \"某公司\"\n\n[funding]\ncentral = 1\n\n[[targets]]\nindicator = \"冷库\"\ntarget = 100\n+++\n建设冷库。\n",
             ),
         ]);
-        let d: Vec<_> = d.iter().filter(|d| d.file.starts_with("content/projects")).collect();
+        let d: Vec<_> = d
+            .iter()
+            .filter(|d| d.file.starts_with("content/projects"))
+            .collect();
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].field.as_deref(), Some("contractor.responsible"));
         assert_eq!(d[0].line, Some(9));
         assert!(d[0].message.contains("承办单位责任人"));
-        assert!(d[0].hint.as_deref().unwrap().contains("在 [contractor] 下面加一行：responsible = \"张三\""));
+        assert!(
+            d[0].hint
+                .as_deref()
+                .unwrap()
+                .contains("在 [contractor] 下面加一行：responsible = \"张三\"")
+        );
     }
 
     #[test]
     fn empty_strings_count_as_missing_and_point_at_themselves() {
-        let d = findings(&[("config.toml", "title = \"  \"\n[publisher]\nname = \"局\"\n")]);
-        let title = d.iter().find(|d| d.field.as_deref() == Some("title")).unwrap();
+        let d = findings(&[(
+            "config.toml",
+            "title = \"  \"\n[publisher]\nname = \"局\"\n",
+        )]);
+        let title = d
+            .iter()
+            .find(|d| d.field.as_deref() == Some("title"))
+            .unwrap();
         assert!(title.message.contains("是空的"));
         assert_eq!(title.line, Some(1));
     }
 
     #[test]
     fn every_channel_kind_is_required() {
-        let d = findings(&[("config.toml", "title = \"t\"\n[publisher]\nname = \"局\"\n[[channels.feedback]]\nname = \"股\"\n")]);
+        let d = findings(&[(
+            "config.toml",
+            "title = \"t\"\n[publisher]\nname = \"局\"\n[[channels.feedback]]\nname = \"股\"\n",
+        )]);
         let fields: Vec<_> = d.iter().filter_map(|d| d.field.as_deref()).collect();
-        assert!(fields.contains(&"channels.discipline") && fields.contains(&"channels.audit"), "{fields:?}");
-        assert!(fields.contains(&"channels.feedback[1]"), "a window without any contact: {fields:?}");
+        assert!(
+            fields.contains(&"channels.discipline") && fields.contains(&"channels.audit"),
+            "{fields:?}"
+        );
+        assert!(
+            fields.contains(&"channels.feedback[1]"),
+            "a window without any contact: {fields:?}"
+        );
     }
 }

@@ -5,18 +5,39 @@ use super::{Ctx, Rule};
 use crate::diag::Diagnostic;
 use crate::model::*;
 
-pub const RULE: Rule = Rule { id: "unknown-reference", source: "R1、R3（引用必须指向已公开的记录）", run };
+pub const RULE: Rule = Rule {
+    id: "unknown-reference",
+    source: "R1、R3（引用必须指向已公开的记录）",
+    run,
+};
 
 fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let doc_ids: Vec<&str> = site.documents.iter().map(|d| d.id.as_str()).collect();
-    let document = |out: &mut Vec<Diagnostic>, file: &str, path: &str, r: &Field<String>, kind: DocKind, why: &str| {
-        let Some(id) = r.as_ref().filter(|r| !r.value.trim().is_empty()) else { return };
+    let document = |out: &mut Vec<Diagnostic>,
+                    file: &str,
+                    path: &str,
+                    r: &Field<String>,
+                    kind: DocKind,
+                    why: &str| {
+        let Some(id) = r.as_ref().filter(|r| !r.value.trim().is_empty()) else {
+            return;
+        };
         let message = match site.documents.iter().find(|d| d.id == id.value.trim()) {
-            None => format!("{why} “{}” 找不到：content/documents/ 里没有 {}.md", id.value, id.value.trim()),
+            None => format!(
+                "{why} “{}” 找不到：content/documents/ 里没有 {}.md",
+                id.value,
+                id.value.trim()
+            ),
             Some(d) => match val(&d.kind) {
                 Some(k) if *k == kind => return,
-                Some(k) => format!("{why} “{}” 是一份{}，不是{}（kind = \"{}\"）", id.value, k.label(), kind.label(), kind.key()),
+                Some(k) => format!(
+                    "{why} “{}” 是一份{}，不是{}（kind = \"{}\"）",
+                    id.value,
+                    k.label(),
+                    kind.label(),
+                    kind.key()
+                ),
                 None => return, // its missing kind is reported on its own file
             },
         };
@@ -27,61 +48,142 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
             .map(|d| d.id.as_str())
             .collect();
         let hint = if same_kind.is_empty() {
-            format!("先在 content/documents/ 里建一份 kind = \"{}\" 的文件", kind.key())
+            format!(
+                "先在 content/documents/ 里建一份 kind = \"{}\" 的文件",
+                kind.key()
+            )
         } else {
             format!("已有的{}：{}", kind.label(), same_kind.join("、"))
         };
-        out.push(Diagnostic::error(RULE.id, file, message).span(id.line, id.col, id.width).field(path).hint(hint));
+        out.push(
+            Diagnostic::error(RULE.id, file, message)
+                .span(id.line, id.col, id.width)
+                .field(path)
+                .hint(hint),
+        );
     };
 
     if let Some(p) = &site.programme {
-        document(&mut out, &p.file, "plan", &p.plan, DocKind::Plan, "实施方案");
-        document(&mut out, &p.file, "fund_rules", &p.fund_rules, DocKind::FundRules, "资金与项目管理制度");
+        document(
+            &mut out,
+            &p.file,
+            "plan",
+            &p.plan,
+            DocKind::Plan,
+            "实施方案",
+        );
+        document(
+            &mut out,
+            &p.file,
+            "fund_rules",
+            &p.fund_rules,
+            DocKind::FundRules,
+            "资金与项目管理制度",
+        );
     }
     let _ = doc_ids;
 
-    let category_ids: Vec<&str> =
-        site.programme.iter().flat_map(|p| p.categories.iter().filter_map(|c| text(&c.id))).collect();
-    let source_ids: Vec<&str> =
-        site.programme.iter().flat_map(|p| p.sources.iter().filter_map(|s| text(&s.id))).collect();
+    let category_ids: Vec<&str> = site
+        .programme
+        .iter()
+        .flat_map(|p| p.categories.iter().filter_map(|c| text(&c.id)))
+        .collect();
+    let source_ids: Vec<&str> = site
+        .programme
+        .iter()
+        .flat_map(|p| p.sources.iter().filter_map(|s| text(&s.id)))
+        .collect();
 
     for p in &site.projects {
-        document(&mut out, &p.file, "decision", &p.decision, DocKind::Decision, "决策文件");
+        document(
+            &mut out,
+            &p.file,
+            "decision",
+            &p.decision,
+            DocKind::Decision,
+            "决策文件",
+        );
         if site.programme.is_some() {
-            simple(&mut out, &p.file, "category", &p.category, &category_ids, "项目板块", "programme.toml 的 [[categories]]");
+            simple(
+                &mut out,
+                &p.file,
+                "category",
+                &p.category,
+                &category_ids,
+                "项目板块",
+                "programme.toml 的 [[categories]]",
+            );
             for d in &p.disbursements {
-                simple(&mut out, &p.file, &format!("{}.source", d.path), &d.source, &source_ids, "资金来源", "programme.toml 的 [[sources]]");
+                simple(
+                    &mut out,
+                    &p.file,
+                    &format!("{}.source", d.path),
+                    &d.source,
+                    &source_ids,
+                    "资金来源",
+                    "programme.toml 的 [[sources]]",
+                );
             }
         }
     }
     let project_ids: Vec<&str> = site.projects.iter().map(|p| p.id.as_str()).collect();
     for n in &site.notices {
-        simple(&mut out, &n.file, "project", &n.project, &project_ids, "项目", "content/projects/");
+        simple(
+            &mut out,
+            &n.file,
+            "project",
+            &n.project,
+            &project_ids,
+            "项目",
+            "content/projects/",
+        );
     }
     if let Some(theme) = &site.config.theme {
         let name = theme.value.trim();
         if name != "default" && !site.root.join("themes").join(name).is_dir() {
             out.push(
-                Diagnostic::error(RULE.id, &site.config.file, format!("主题 “{name}” 找不到：没有 themes/{name}/ 文件夹"))
-                    .span(theme.line, theme.col, theme.width)
-                    .field("theme")
-                    .hint("删掉 theme 这一行即使用内置主题，或新建 themes/<名称>/templates/"),
+                Diagnostic::error(
+                    RULE.id,
+                    &site.config.file,
+                    format!("主题 “{name}” 找不到：没有 themes/{name}/ 文件夹"),
+                )
+                .span(theme.line, theme.col, theme.width)
+                .field("theme")
+                .hint("删掉 theme 这一行即使用内置主题，或新建 themes/<名称>/templates/"),
             );
         }
     }
     out
 }
 
-fn simple(out: &mut Vec<Diagnostic>, file: &str, path: &str, r: &Field<String>, known: &[&str], what: &str, place: &str) {
-    let Some(id) = r.as_ref().filter(|r| !r.value.trim().is_empty()) else { return };
+fn simple(
+    out: &mut Vec<Diagnostic>,
+    file: &str,
+    path: &str,
+    r: &Field<String>,
+    known: &[&str],
+    what: &str,
+    place: &str,
+) {
+    let Some(id) = r.as_ref().filter(|r| !r.value.trim().is_empty()) else {
+        return;
+    };
     if known.contains(&id.value.trim()) {
         return;
     }
     out.push(
-        Diagnostic::error(RULE.id, file, format!("{what} “{}” 找不到：{place} 里没有这个编号", id.value))
-            .span(id.line, id.col, id.width)
-            .field(path)
-            .hint(if known.is_empty() { format!("{place} 里还没有任何{what}") } else { format!("可用的编号：{}", known.join("、")) }),
+        Diagnostic::error(
+            RULE.id,
+            file,
+            format!("{what} “{}” 找不到：{place} 里没有这个编号", id.value),
+        )
+        .span(id.line, id.col, id.width)
+        .field(path)
+        .hint(if known.is_empty() {
+            format!("{place} 里还没有任何{what}")
+        } else {
+            format!("可用的编号：{}", known.join("、"))
+        }),
     );
 }
 
@@ -94,13 +196,30 @@ mod tests {
     fn wrong_kind_and_missing_targets() {
         let (site, _) = site(&[
             ("config.toml", "theme = \"blue\"\n"),
-            ("content/programme.toml", "plan = \"decision-1\"\nfund_rules = \"nope\"\n[[categories]]\nid = \"c\"\n"),
-            ("content/documents/decision-1.md", "+++\nkind = \"decision\"\n+++\n"),
-            ("content/projects/a/index.md", "+++\ndecision = \"decision-1\"\ncategory = \"x\"\n+++\nx\n"),
+            (
+                "content/programme.toml",
+                "plan = \"decision-1\"\nfund_rules = \"nope\"\n[[categories]]\nid = \"c\"\n",
+            ),
+            (
+                "content/documents/decision-1.md",
+                "+++\nkind = \"decision\"\n+++\n",
+            ),
+            (
+                "content/projects/a/index.md",
+                "+++\ndecision = \"decision-1\"\ncategory = \"x\"\n+++\nx\n",
+            ),
             ("content/notices/n.md", "+++\nproject = \"b\"\n+++\n"),
         ]);
-        let d = run(&site, &Ctx { as_of: crate::date::Date::parse("2022-01-01").unwrap() });
-        let got: Vec<(&str, &str)> = d.iter().map(|d| (d.file.as_str(), d.field.as_deref().unwrap())).collect();
+        let d = run(
+            &site,
+            &Ctx {
+                as_of: crate::date::Date::parse("2022-01-01").unwrap(),
+            },
+        );
+        let got: Vec<(&str, &str)> = d
+            .iter()
+            .map(|d| (d.file.as_str(), d.field.as_deref().unwrap()))
+            .collect();
         assert_eq!(
             got,
             [

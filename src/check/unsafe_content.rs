@@ -6,7 +6,11 @@ use crate::diag::Diagnostic;
 use crate::markdown;
 use crate::model::*;
 
-pub const RULE: Rule = Rule { id: "unsafe-content", source: "网站安全（SPEC §6）", run };
+pub const RULE: Rule = Rule {
+    id: "unsafe-content",
+    source: "网站安全（SPEC §6）",
+    run,
+};
 
 fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
     let bodies = site
@@ -21,10 +25,14 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
     for (file, body) in bodies {
         for spot in markdown::scan(body) {
             out.push(
-                Diagnostic::error(RULE.id, file, format!("正文含有不安全的内容：{}。网页上不会出现它", spot.what))
-                    .at(spot.line)
-                    .field("body")
-                    .hint("删掉这段 HTML；图片请放进项目文件夹或 static/，用相对路径引用"),
+                Diagnostic::error(
+                    RULE.id,
+                    file,
+                    format!("正文含有不安全的内容：{}。网页上不会出现它", spot.what),
+                )
+                .at(spot.line)
+                .field("body")
+                .hint("删掉这段 HTML；图片请放进项目文件夹或 static/，用相对路径引用"),
             );
         }
     }
@@ -40,11 +48,22 @@ mod tests {
     fn names_file_and_line() {
         let (site, _) = site(&[
             ("config.toml", ""),
-            ("content/notices/n.md", "+++\ntitle = \"t\"\n+++\n正文\n\n<img src=x onerror=alert(1)>\n"),
+            (
+                "content/notices/n.md",
+                "+++\ntitle = \"t\"\n+++\n正文\n\n<img src=x onerror=alert(1)>\n",
+            ),
         ]);
-        let d = run(&site, &Ctx { as_of: crate::date::Date::parse("2022-01-01").unwrap() });
+        let d = run(
+            &site,
+            &Ctx {
+                as_of: crate::date::Date::parse("2022-01-01").unwrap(),
+            },
+        );
         assert_eq!(d.len(), 1, "{d:?}");
-        assert_eq!((d[0].file.as_str(), d[0].line), ("content/notices/n.md", Some(6)));
+        assert_eq!(
+            (d[0].file.as_str(), d[0].line),
+            ("content/notices/n.md", Some(6))
+        );
         assert!(d[0].message.contains("onerror"));
     }
 }

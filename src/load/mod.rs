@@ -6,7 +6,7 @@ pub mod toml_reader;
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use walkdir::WalkDir;
@@ -14,8 +14,9 @@ use walkdir::WalkDir;
 use crate::date::Month;
 use crate::diag::Diagnostic;
 use crate::model::*;
-use crate::source::{decode, SourceFile, SourceMap};
-use toml_reader::{TomlDoc, SYNTAX};
+use crate::source::{SourceFile, SourceMap, decode};
+use crate::write::Asset;
+use toml_reader::{SYNTAX, TomlDoc};
 
 pub const INVALID_ID: &str = "invalid-id";
 
@@ -37,7 +38,7 @@ pub struct Loaded {
     /// Files that did not parse: only their syntax errors are worth reporting.
     pub broken: BTreeSet<String>,
     /// Files copied as they are: (absolute source, path in the output).
-    pub assets: Vec<(PathBuf, String)>,
+    pub assets: Vec<Asset>,
 }
 
 /// Loads the site at `root`.
@@ -51,26 +52,68 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
             root.display()
         )));
     }
-    let mut l = Loader { root, out: Vec::new(), broken: BTreeSet::new(), sources: SourceMap::default() };
+    let mut l = Loader {
+        root,
+        out: Vec::new(),
+        broken: BTreeSet::new(),
+        sources: SourceMap::default(),
+    };
 
     let config = match l.read("config.toml")? {
         Some(src) => {
             let doc = TomlDoc::new(&src.path, "config", &src.text, 1);
             match doc.parse(&mut l.out) {
                 Some(table) => records::config(doc.root(&table), &mut l.out),
-                None => l.broken(&src.path, Config { file: src.path.clone(), ..Config::default() }),
+                None => l.broken(
+                    &src.path,
+                    Config {
+                        file: src.path.clone(),
+                        ..Config::default()
+                    },
+                ),
             }
         }
-        None => Config { file: "config.toml".into(), ..Config::default() },
+        None => Config {
+            file: "config.toml".into(),
+            ..Config::default()
+        },
     };
 
     let programme = l.programme()?;
-    let documents = l.flat_records("content/documents", |id, table, body, d| records::document(id, table, body, d), "document", |id, file| Document { id, file, ..Document::default() })?;
-    let notices = l.flat_records("content/notices", |id, table, body, d| records::notice(id, table, body, d), "notice", |id, file| Notice { id, file, ..Notice::default() })?;
+    let documents = l.flat_records(
+        "content/documents",
+        records::document,
+        "document",
+        |id, file| Document {
+            id,
+            file,
+            ..Document::default()
+        },
+    )?;
+    let notices = l.flat_records("content/notices", records::notice, "notice", |id, file| {
+        Notice {
+            id,
+            file,
+            ..Notice::default()
+        }
+    })?;
     let (projects, assets) = l.projects()?;
 
-    let site = Site { root: root.to_path_buf(), sources: l.sources, config, programme, documents, projects, notices };
-    Ok(Loaded { site, diagnostics: l.out, broken: l.broken, assets })
+    let site = Site {
+        root: root.to_path_buf(),
+        sources: l.sources,
+        config,
+        programme,
+        documents,
+        projects,
+        notices,
+    };
+    Ok(Loaded {
+        site,
+        diagnostics: l.out,
+        broken: l.broken,
+        assets,
+    })
 }
 
 struct Loader<'r> {
@@ -94,12 +137,16 @@ impl Loader<'_> {
             .map_err(|e| LoadError(format!("读取 {rel} 失败：{e}")))?;
         match decode(&bytes) {
             Ok(text) => {
-                let file = Arc::new(SourceFile { path: rel.to_string(), text });
+                let file = Arc::new(SourceFile {
+                    path: rel.to_string(),
+                    text,
+                });
                 self.sources.insert(file.clone());
                 Ok(Some(file))
             }
             Err(e) => {
-                self.out.push(Diagnostic::error(SYNTAX, rel, e.message()).at(e.line()));
+                self.out
+                    .push(Diagnostic::error(SYNTAX, rel, e.message()).at(e.line()));
                 self.broken.insert(rel.to_string());
                 Ok(None)
             }
@@ -124,11 +171,22 @@ impl Loader<'_> {
             );
             return Ok(None);
         }
-        let Some(src) = self.read(rel)? else { return Ok(Some(Programme { file: rel.into(), ..Programme::default() })) };
+        let Some(src) = self.read(rel)? else {
+            return Ok(Some(Programme {
+                file: rel.into(),
+                ..Programme::default()
+            }));
+        };
         let doc = TomlDoc::new(&src.path, "programme", &src.text, 1);
         Ok(Some(match doc.parse(&mut self.out) {
             Some(table) => records::programme(doc.root(&table), &mut self.out),
-            None => self.broken(rel, Programme { file: rel.into(), ..Programme::default() }),
+            None => self.broken(
+                rel,
+                Programme {
+                    file: rel.into(),
+                    ..Programme::default()
+                },
+            ),
         }))
     }
 
@@ -140,11 +198,14 @@ impl Loader<'_> {
         read: impl FnOnce(toml_reader::Table, Body, &mut Vec<Diagnostic>) -> T,
         placeholder: impl FnOnce() -> T,
     ) -> Result<T, LoadError> {
-        let Some(src) = self.read(rel)? else { return Ok(self.broken(rel, placeholder())) };
+        let Some(src) = self.read(rel)? else {
+            return Ok(self.broken(rel, placeholder()));
+        };
         let split = match split_front_matter(&src.text) {
             Ok(split) => split,
             Err((line, message, hint)) => {
-                self.out.push(Diagnostic::error(SYNTAX, rel, message).at(line).hint(hint));
+                self.out
+                    .push(Diagnostic::error(SYNTAX, rel, message).at(line).hint(hint));
                 return Ok(self.broken(rel, placeholder()));
             }
         };
@@ -181,15 +242,22 @@ impl Loader<'_> {
         Ok(out)
     }
 
-    fn projects(&mut self) -> Result<(Vec<Project>, Vec<(PathBuf, String)>), LoadError> {
+    fn projects(&mut self) -> Result<(Vec<Project>, Vec<Asset>), LoadError> {
         let mut projects = Vec::new();
         let mut assets = Vec::new();
         let base = "content/projects";
         for rel in self.walk(base, 1, 1) {
             if self.root.join(&rel).is_file() {
                 self.out.push(
-                    Diagnostic::error(INVALID_ID, &rel, "项目要各建一个文件夹：content/projects/<项目编号>/index.md")
-                        .hint(format!("新建文件夹 {base}/{}/，把此文件移进去并改名为 index.md", suggest_id(stem(&rel)))),
+                    Diagnostic::error(
+                        INVALID_ID,
+                        &rel,
+                        "项目要各建一个文件夹：content/projects/<项目编号>/index.md",
+                    )
+                    .hint(format!(
+                        "新建文件夹 {base}/{}/，把此文件移进去并改名为 index.md",
+                        suggest_id(stem(&rel))
+                    )),
                 );
                 continue;
             }
@@ -208,14 +276,21 @@ impl Loader<'_> {
                 &index,
                 "project",
                 |t, body, d| records::project(id.clone(), t, body, d),
-                || Project { id: id.clone(), file: index.clone(), ..Project::default() },
+                || Project {
+                    id: id.clone(),
+                    file: index.clone(),
+                    ..Project::default()
+                },
             )?;
             for file in self.walk(&rel, 1, usize::MAX) {
                 if self.root.join(&file).is_dir() || file == index {
                     continue;
                 }
                 let inner = &file[rel.len() + 1..];
-                if let Some(name) = inner.strip_prefix("progress/").and_then(|n| n.strip_suffix(".md")) {
+                if let Some(name) = inner
+                    .strip_prefix("progress/")
+                    .and_then(|n| n.strip_suffix(".md"))
+                {
                     if let Some(report) = self.progress(&file, name)? {
                         project.progress.push(report);
                     }
@@ -238,8 +313,12 @@ impl Loader<'_> {
     fn progress(&mut self, rel: &str, name: &str) -> Result<Option<ProgressReport>, LoadError> {
         let Some(month) = Month::parse(name) else {
             self.out.push(
-                Diagnostic::error(INVALID_ID, rel, format!("进度报告的文件名 {name}.md 不是 年-月.md"))
-                    .hint("例如 2022-07.md 是 2022 年 7 月的进度"),
+                Diagnostic::error(
+                    INVALID_ID,
+                    rel,
+                    format!("进度报告的文件名 {name}.md 不是 年-月.md"),
+                )
+                .hint("例如 2022-07.md 是 2022 年 7 月的进度"),
             );
             return Ok(None);
         };
@@ -252,7 +331,12 @@ impl Loader<'_> {
             actuals: Vec::new(),
             body: Body::default(),
         };
-        Ok(Some(self.markdown_record(rel, "progress", |t, body, d| records::progress(month, t, body, d), placeholder)?))
+        Ok(Some(self.markdown_record(
+            rel,
+            "progress",
+            |t, body, d| records::progress(month, t, body, d),
+            placeholder,
+        )?))
     }
 
     fn check_id(&mut self, rel: &str, id: &str) {
@@ -284,14 +368,23 @@ impl Loader<'_> {
             .filter_map(Result::ok)
             .filter_map(|e| {
                 let rel = e.path().strip_prefix(self.root).ok()?;
-                Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+                Some(
+                    rel.components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                )
             })
             .collect()
     }
 }
 
 fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.starts_with('~') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+    name.starts_with('.')
+        || name.starts_with('~')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
 }
 
 fn stem(rel: &str) -> &str {
@@ -304,7 +397,9 @@ pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('-')
         && !id.ends_with('-')
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn suggest_id(id: &str) -> String {
@@ -318,7 +413,11 @@ fn suggest_id(id: &str) -> String {
         }
     }
     let out = out.trim_matches('-').to_string();
-    if out.is_empty() { "county-service-center（用拼音或英文）".to_string() } else { out }
+    if out.is_empty() {
+        "county-service-center（用拼音或英文）".to_string()
+    } else {
+        out
+    }
 }
 
 /// Splits `+++` TOML front matter from the Markdown body. Errors carry the line, the message
@@ -331,23 +430,32 @@ fn split_front_matter(text: &str) -> Result<Split<'_>, (u32, String, String)> {
         } else {
             "文件第一行写 +++，接着写字段（如 title = \"…\"），再写一行 +++，之后是正文"
         };
-        return Err((1, "文件开头缺少 +++ 行：记录的字段要写在两行 +++ 之间".into(), hint.into()));
+        return Err((
+            1,
+            "文件开头缺少 +++ 行：记录的字段要写在两行 +++ 之间".into(),
+            hint.into(),
+        ));
     }
     let toml_start = text.find('\n').map_or(text.len(), |i| i + 1);
     let mut offset = toml_start;
-    let mut line = 2;
-    for l in text[toml_start..].split_inclusive('\n') {
+    for (line, l) in (2..).zip(text[toml_start..].split_inclusive('\n')) {
         if l.trim_end() == "+++" {
             let body_start = offset + l.len();
             return Ok(Split {
                 toml: &text[toml_start..offset],
-                body: Body { markdown: text[body_start..].to_string(), first_line: line + 1 },
+                body: Body {
+                    markdown: text[body_start..].to_string(),
+                    first_line: line + 1,
+                },
             });
         }
         offset += l.len();
-        line += 1;
     }
-    Err((1, "文件头的 +++ 没有结束：字段之后要再写一行 +++".into(), "在最后一个字段下面加一行 +++，正文写在它之后".into()))
+    Err((
+        1,
+        "文件头的 +++ 没有结束：字段之后要再写一行 +++".into(),
+        "在最后一个字段下面加一行 +++，正文写在它之后".into(),
+    ))
 }
 
 #[cfg(test)]
@@ -373,7 +481,12 @@ mod tests {
         assert_eq!(s.body.first_line, 4);
         let s = split_front_matter("+++  \na = 1\n+++").unwrap();
         assert_eq!(s.body.markdown, "");
-        assert!(split_front_matter("---\na: 1\n---\n").unwrap_err().2.contains("YAML"));
+        assert!(
+            split_front_matter("---\na: 1\n---\n")
+                .unwrap_err()
+                .2
+                .contains("YAML")
+        );
         assert_eq!(split_front_matter("+++\na = 1\n").unwrap_err().0, 1);
     }
 }

@@ -1,7 +1,7 @@
 //! One function per kind of record: TOML table in, domain type out, problems reported.
 
 use crate::diag::Diagnostic;
-use crate::load::toml_reader::{number, percentage, Table, INVALID_VALUE};
+use crate::load::toml_reader::{INVALID_VALUE, Table, number, percentage};
 use crate::model::*;
 
 type Diags = Vec<Diagnostic>;
@@ -40,9 +40,13 @@ pub fn config(mut t: Table, d: &mut Diags) -> Config {
             let f = r.integer(key, d)?;
             if !(1..=max).contains(&f.value) {
                 d.push(
-                    Diagnostic::error(INVALID_VALUE, &c.file, format!("{key} 应为 1 到 {max} 之间的整数"))
-                        .span(f.line, f.col, f.width)
-                        .field(format!("rules.{key}")),
+                    Diagnostic::error(
+                        INVALID_VALUE,
+                        &c.file,
+                        format!("{key} 应为 1 到 {max} 之间的整数"),
+                    )
+                    .span(f.line, f.col, f.width)
+                    .field(format!("rules.{key}")),
                 );
                 return None;
             }
@@ -86,7 +90,11 @@ fn channels(t: &mut Table, key: &'static str, d: &mut Diags) -> Vec<Channel> {
         .collect()
 }
 
-fn calendar_days(t: &mut Table, key: &'static str, d: &mut Diags) -> Vec<Spanned<crate::date::Date>> {
+fn calendar_days(
+    t: &mut Table,
+    key: &'static str,
+    d: &mut Diags,
+) -> Vec<Spanned<crate::date::Date>> {
     t.tables(key, d)
         .into_iter()
         .filter_map(|mut c| {
@@ -137,9 +145,17 @@ pub fn programme(mut t: Table, d: &mut Diags) -> Programme {
                 ..Category::default()
             };
             cat.allocations = c
-                .map_of("allocations", d, |v| number(v).map(crate::money::Money), "金额（数字）", "350")
+                .map_of(
+                    "allocations",
+                    d,
+                    |v| number(v).map(crate::money::Money),
+                    "金额（数字）",
+                    "350",
+                )
                 .1;
-            cat.shares = c.map_of("shares", d, percentage, "百分比（加引号）", "\"35%\"").1;
+            cat.shares = c
+                .map_of("shares", d, percentage, "百分比（加引号）", "\"35%\"")
+                .1;
             c.finish(d);
             cat
         })
@@ -150,7 +166,12 @@ pub fn programme(mut t: Table, d: &mut Diags) -> Programme {
 
 pub fn document(id: String, mut t: Table, body: Body, d: &mut Diags) -> Document {
     let file = t.doc().file.to_string();
-    let kind = kind_field(&mut t, d, DocKind::from_key, &DocKind::ALL.map(DocKind::key));
+    let kind = kind_field(
+        &mut t,
+        d,
+        DocKind::from_key,
+        &DocKind::ALL.map(DocKind::key),
+    );
     let doc = Document {
         id,
         file,
@@ -191,7 +212,13 @@ pub fn project(id: String, mut t: Table, body: Body, d: &mut Diags) -> Project {
         };
         c.finish(d);
     }
-    let (line, entries) = t.map_of("funding", d, |v| number(v).map(crate::money::Money), "金额（数字）", "150");
+    let (line, entries) = t.map_of(
+        "funding",
+        d,
+        |v| number(v).map(crate::money::Money),
+        "金额（数字）",
+        "150",
+    );
     p.funding = Funding { line, entries };
     p.targets = t
         .tables("targets", d)
@@ -242,7 +269,12 @@ pub fn project(id: String, mut t: Table, body: Body, d: &mut Diags) -> Project {
     p
 }
 
-pub fn progress(month: crate::date::Month, mut t: Table, body: Body, d: &mut Diags) -> ProgressReport {
+pub fn progress(
+    month: crate::date::Month,
+    mut t: Table,
+    body: Body,
+    d: &mut Diags,
+) -> ProgressReport {
     let mut r = ProgressReport {
         month,
         file: t.doc().file.to_string(),
@@ -272,7 +304,12 @@ pub fn progress(month: crate::date::Month, mut t: Table, body: Body, d: &mut Dia
 
 pub fn notice(id: String, mut t: Table, body: Body, d: &mut Diags) -> Notice {
     let file = t.doc().file.to_string();
-    let kind = kind_field(&mut t, d, NoticeKind::from_key, &NoticeKind::ALL.map(NoticeKind::key));
+    let kind = kind_field(
+        &mut t,
+        d,
+        NoticeKind::from_key,
+        &NoticeKind::ALL.map(NoticeKind::key),
+    );
     let n = Notice {
         id,
         file,
@@ -291,7 +328,12 @@ pub fn notice(id: String, mut t: Table, body: Body, d: &mut Diags) -> Notice {
 }
 
 /// The `kind` field, one of a fixed list of keys.
-fn kind_field<K>(t: &mut Table, d: &mut Diags, parse: fn(&str) -> Option<K>, keys: &[&str]) -> Field<K> {
+fn kind_field<K>(
+    t: &mut Table,
+    d: &mut Diags,
+    parse: fn(&str) -> Option<K>,
+    keys: &[&str],
+) -> Field<K> {
     let raw = t.string("kind", d)?;
     match parse(raw.value.trim()) {
         Some(k) => Some(raw.map(|_| k)),
@@ -300,7 +342,11 @@ fn kind_field<K>(t: &mut Table, d: &mut Diags, parse: fn(&str) -> Option<K>, key
                 Diagnostic::error(
                     INVALID_VALUE,
                     t.doc().file,
-                    format!("kind = \"{}\" 不是可用的类别；可用：{}", raw.value, keys.join("、")),
+                    format!(
+                        "kind = \"{}\" 不是可用的类别；可用：{}",
+                        raw.value,
+                        keys.join("、")
+                    ),
                 )
                 .span(raw.line, raw.col, raw.width)
                 .field("kind")

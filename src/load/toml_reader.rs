@@ -4,14 +4,14 @@
 use std::ops::Range;
 
 use rust_decimal::Decimal;
-use toml::de::{DeTable, DeValue};
 use toml::Spanned as TSpanned;
+use toml::de::{DeTable, DeValue};
 
 use crate::date::{Date, Month};
 use crate::diag::Diagnostic;
 use crate::labels;
-use crate::model::{Field, Spanned};
-use crate::money::{parse_decimal, Money};
+use crate::model::{Entries, Field, Spanned};
+use crate::money::{Money, parse_decimal};
 use crate::source::LineIndex;
 
 pub const SYNTAX: &str = "syntax";
@@ -31,19 +31,33 @@ pub struct TomlDoc<'a> {
 
 impl<'a> TomlDoc<'a> {
     pub fn new(file: &'a str, kind: &'static str, text: &'a str, first_line: u32) -> Self {
-        TomlDoc { file, kind, text, first_line, index: LineIndex::new(text) }
+        TomlDoc {
+            file,
+            kind,
+            text,
+            first_line,
+            index: LineIndex::new(text),
+        }
     }
 
     /// Line, column and width (in characters) of a byte range of `text`.
     pub fn pos(&self, span: Range<usize>) -> (u32, u32, u32) {
         let (line, col) = self.index.line_col(self.text, span.start);
-        let width = self.text.get(span.clone()).map_or(1, |s| s.lines().next().unwrap_or("").chars().count());
+        let width = self
+            .text
+            .get(span.clone())
+            .map_or(1, |s| s.lines().next().unwrap_or("").chars().count());
         (line + self.first_line - 1, col, width.max(1) as u32)
     }
 
     fn spanned<T>(&self, value: T, span: Range<usize>) -> Spanned<T> {
         let (line, col, width) = self.pos(span);
-        Spanned { value, line, col, width }
+        Spanned {
+            value,
+            line,
+            col,
+            width,
+        }
     }
 
     /// Parses the text, reporting every syntax error; returns the table if there was none.
@@ -55,11 +69,18 @@ impl<'a> TomlDoc<'a> {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
             let (line, col, width) = self.pos(span);
-            let line_text = self.text.lines().nth((line - self.first_line) as usize).unwrap_or("");
+            let line_text = self
+                .text
+                .lines()
+                .nth((line - self.first_line) as usize)
+                .unwrap_or("");
             let mut d = Diagnostic::error(
                 SYNTAX,
                 self.file,
-                format!("TOML 格式错误（第 {line} 行第 {col} 列）：{}", translate(e.message())),
+                format!(
+                    "TOML 格式错误（第 {line} 行第 {col} 列）：{}",
+                    translate(e.message())
+                ),
             )
             .span(line, col, width);
             if let Some(h) = syntax_hint(self.kind, e.message(), line_text) {
@@ -72,7 +93,13 @@ impl<'a> TomlDoc<'a> {
 
     /// The root table of the document.
     pub fn root<'t>(&'t self, table: &'t DeTable<'a>) -> Table<'t, 'a> {
-        Table { doc: self, map: table, prefix: String::new(), line: self.first_line, asked: Vec::new() }
+        Table {
+            doc: self,
+            map: table,
+            prefix: String::new(),
+            line: self.first_line,
+            asked: Vec::new(),
+        }
     }
 }
 
@@ -105,10 +132,16 @@ fn syntax_hint(kind: &str, message: &str, line: &str) -> Option<String> {
         return Some(match labels::field_for_label(kind, key) {
             Some(path) => {
                 let (table, field) = path.rsplit_once('.').unwrap_or(("", path));
-                let place = if table.is_empty() { String::new() } else { format!("（写在 [{table}] 下面）") };
+                let place = if table.is_empty() {
+                    String::new()
+                } else {
+                    format!("（写在 [{table}] 下面）")
+                };
                 format!("字段名要用英文：把 {key} 改成 {field}{place}")
             }
-            None => "字段名要用英文字母、数字和下划线，例如 name、deadline；字段说明见 README".into(),
+            None => {
+                "字段名要用英文字母、数字和下划线，例如 name、deadline；字段说明见 README".into()
+            }
         });
     }
     if line.contains(['“', '”', '‘', '’']) {
@@ -118,16 +151,17 @@ fn syntax_hint(kind: &str, message: &str, line: &str) -> Option<String> {
         return Some("等号要用英文半角 =，不能用全角 ＝".into());
     }
     let value = line.split_once('=').map(|(_, v)| v.trim()).unwrap_or("");
-    if value.chars().next().is_some_and(|c| c.is_ascii_digit()) && value.contains(['/', '.', '年']) {
-        if value.contains(['/', '年']) || value.matches('.').count() == 2 {
-            return Some("日期写成 2022-06-30 这样（年-月-日，月和日都写两位，不加引号）".into());
-        }
+    let starts_with_digit = value.chars().next().is_some_and(|c| c.is_ascii_digit());
+    if starts_with_digit && (value.contains(['/', '年']) || value.matches('.').count() == 2) {
+        return Some("日期写成 2022-06-30 这样（年-月-日，月和日都写两位，不加引号）".into());
     }
     if value.chars().next().is_some_and(|c| c.is_ascii_digit()) && value.contains('-') {
         return Some("日期写成 2022-06-30 这样：月和日都写两位".into());
     }
     if message.contains("leading zero") {
-        return Some("电话号码等以 0 开头的内容要加英文双引号，例如 phone = \"0751-5383488\"".into());
+        return Some(
+            "电话号码等以 0 开头的内容要加英文双引号，例如 phone = \"0751-5383488\"".into(),
+        );
     }
     if message.contains("must be quoted") {
         if let Some((key, v)) = line.split_once('=') {
@@ -136,7 +170,9 @@ fn syntax_hint(kind: &str, message: &str, line: &str) -> Option<String> {
         }
     }
     if message.contains("duplicate key") {
-        return Some("删掉重复的那一行；多个同类项目（如多个绩效目标）要各写一个 [[…]] 表头".into());
+        return Some(
+            "删掉重复的那一行；多个同类项目（如多个绩效目标）要各写一个 [[…]] 表头".into(),
+        );
     }
     None
 }
@@ -153,7 +189,10 @@ pub struct Table<'t, 'a> {
     asked: Vec<&'static str>,
 }
 
-type Entry<'t, 'a> = (&'t TSpanned<std::borrow::Cow<'a, str>>, &'t TSpanned<DeValue<'a>>);
+type Entry<'t, 'a> = (
+    &'t TSpanned<std::borrow::Cow<'a, str>>,
+    &'t TSpanned<DeValue<'a>>,
+);
 
 impl<'t, 'a> Table<'t, 'a> {
     pub fn doc(&self) -> &'t TomlDoc<'a> {
@@ -175,7 +214,14 @@ impl<'t, 'a> Table<'t, 'a> {
         self.map.get_key_value(key)
     }
 
-    fn wrong_type(&self, diags: &mut Vec<Diagnostic>, key: &str, value: &TSpanned<DeValue>, expected: &str, example: &str) {
+    fn wrong_type(
+        &self,
+        diags: &mut Vec<Diagnostic>,
+        key: &str,
+        value: &TSpanned<DeValue>,
+        expected: &str,
+        example: &str,
+    ) {
         let (line, col, width) = self.doc.pos(value.span());
         let path = self.path(key);
         diags.push(
@@ -209,12 +255,23 @@ impl<'t, 'a> Table<'t, 'a> {
         }
     }
 
-    pub fn strings(&mut self, key: &'static str, diags: &mut Vec<Diagnostic>) -> Vec<Spanned<String>> {
-        let Some((k, v)) = self.get(key) else { return Vec::new() };
+    pub fn strings(
+        &mut self,
+        key: &'static str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Spanned<String>> {
+        let Some((k, v)) = self.get(key) else {
+            return Vec::new();
+        };
         match v.get_ref() {
             DeValue::Array(items) if items.iter().all(|i| i.get_ref().is_str()) => items
                 .iter()
-                .map(|i| self.doc.spanned(i.get_ref().as_str().unwrap_or_default().to_string(), i.span()))
+                .map(|i| {
+                    self.doc.spanned(
+                        i.get_ref().as_str().unwrap_or_default().to_string(),
+                        i.span(),
+                    )
+                })
                 .collect(),
             _ => {
                 let _ = k;
@@ -228,7 +285,9 @@ impl<'t, 'a> Table<'t, 'a> {
         let (k, v) = self.get(key)?;
         let parsed = match v.get_ref() {
             DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
-                dt.date.and_then(|d| Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day)))
+                dt.date.and_then(|d| {
+                    Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                })
             }
             DeValue::String(s) => Date::parse(s.trim()),
             _ => None,
@@ -290,12 +349,22 @@ impl<'t, 'a> Table<'t, 'a> {
     }
 
     /// A sub-table (`[contractor]` or `contractor = { … }`).
-    pub fn table(&mut self, key: &'static str, diags: &mut Vec<Diagnostic>) -> Option<Table<'t, 'a>> {
+    pub fn table(
+        &mut self,
+        key: &'static str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Table<'t, 'a>> {
         let (_, v) = self.get(key)?;
         match v.get_ref() {
             DeValue::Table(map) => Some(self.child(map, format!("{}.", self.path(key)), v.span())),
             _ => {
-                self.wrong_type(diags, key, v, "表", &format!("{{ … }}，或另起一行写 [{}]", self.path(key)));
+                self.wrong_type(
+                    diags,
+                    key,
+                    v,
+                    "表",
+                    &format!("{{ … }}，或另起一行写 [{}]", self.path(key)),
+                );
                 None
             }
         }
@@ -303,7 +372,9 @@ impl<'t, 'a> Table<'t, 'a> {
 
     /// An array of tables (`[[targets]]`), each with its 1-based index in the path.
     pub fn tables(&mut self, key: &'static str, diags: &mut Vec<Diagnostic>) -> Vec<Table<'t, 'a>> {
-        let Some((_, v)) = self.get(key) else { return Vec::new() };
+        let Some((_, v)) = self.get(key) else {
+            return Vec::new();
+        };
         let path = self.path(key);
         match v.get_ref() {
             DeValue::Array(items) if items.iter().all(|i| i.get_ref().is_table()) => items
@@ -320,7 +391,10 @@ impl<'t, 'a> Table<'t, 'a> {
                     Diagnostic::error(
                         INVALID_VALUE,
                         self.doc.file,
-                        format!("{} 可以有多项，每一项要以 [[{path}]] 开头", labels::describe(self.doc.kind, &path)),
+                        format!(
+                            "{} 可以有多项，每一项要以 [[{path}]] 开头",
+                            labels::describe(self.doc.kind, &path)
+                        ),
                     )
                     .span(line, col, width)
                     .field(path.clone())
@@ -340,10 +414,18 @@ impl<'t, 'a> Table<'t, 'a> {
         read: impl Fn(&DeValue) -> Option<T>,
         expected: &str,
         example: &str,
-    ) -> (Option<u32>, Vec<(Spanned<String>, Spanned<T>)>) {
-        let Some((_, v)) = self.get(key) else { return (None, Vec::new()) };
+    ) -> (Option<u32>, Entries<T>) {
+        let Some((_, v)) = self.get(key) else {
+            return (None, Vec::new());
+        };
         let Some(map) = v.get_ref().as_table() else {
-            self.wrong_type(diags, key, v, "表（资金来源编号 = 金额）", "{ central = 150 }");
+            self.wrong_type(
+                diags,
+                key,
+                v,
+                "表（资金来源编号 = 金额）",
+                "{ central = 150 }",
+            );
             return (None, Vec::new());
         };
         let header = self.doc.pos(v.span()).0;
@@ -362,7 +444,13 @@ impl<'t, 'a> Table<'t, 'a> {
     }
 
     fn child(&self, map: &'t DeTable<'a>, prefix: String, span: Range<usize>) -> Table<'t, 'a> {
-        Table { doc: self.doc, map, prefix, line: self.doc.pos(span).0, asked: Vec::new() }
+        Table {
+            doc: self.doc,
+            map,
+            prefix,
+            line: self.doc.pos(span).0,
+            asked: Vec::new(),
+        }
     }
 
     /// Reports keys that no accessor asked for, naming the field probably meant.
@@ -374,7 +462,11 @@ impl<'t, 'a> Table<'t, 'a> {
             }
             let (line, col, width) = self.doc.pos(k.span());
             let path = self.path(key);
-            let place = if self.prefix.is_empty() { String::new() } else { format!("[{}] 里的", self.name()) };
+            let place = if self.prefix.is_empty() {
+                String::new()
+            } else {
+                format!("[{}] 里的", self.name())
+            };
             let mut d = Diagnostic::warning(
                 UNKNOWN_FIELD,
                 self.doc.file,
@@ -407,7 +499,11 @@ pub fn number(value: &DeValue) -> Option<Decimal> {
 
 /// A percentage written as `"35%"` or `"35.5%"`, as written (scale kept).
 pub fn percentage(value: &DeValue) -> Option<Decimal> {
-    value.as_str()?.trim().strip_suffix(['%', '％']).and_then(parse_decimal)
+    value
+        .as_str()?
+        .trim()
+        .strip_suffix(['%', '％'])
+        .and_then(parse_decimal)
 }
 
 fn type_name(value: &DeValue) -> &'static str {
@@ -446,7 +542,11 @@ mod tests {
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].rule, UNKNOWN_FIELD);
         assert_eq!(diags[0].line, Some(6));
-        assert!(diags[0].message.contains("responsible"), "{}", diags[0].message);
+        assert!(
+            diags[0].message.contains("responsible"),
+            "{}",
+            diags[0].message
+        );
     }
 
     #[test]

@@ -68,7 +68,11 @@ fn project<'a>(p: &'a ProjectView, link: &impl Fn(&str) -> String) -> ProjectJso
             credit_code: p.contractor.credit_code.as_deref(),
             responsible: &p.contractor.responsible,
         },
-        funding: p.funding.iter().map(|f| (f.source.as_str(), f.amount.value.as_str())).collect(),
+        funding: p
+            .funding
+            .iter()
+            .map(|f| (f.source.as_str(), f.amount.value.as_str()))
+            .collect(),
         funding_total: &p.funding_total.value,
         published: iso(&p.published),
         start: iso(&p.start),
@@ -78,7 +82,12 @@ fn project<'a>(p: &'a ProjectView, link: &impl Fn(&str) -> String) -> ProjectJso
         targets: p
             .targets
             .iter()
-            .map(|t| TargetJson { indicator: &t.indicator, target: &t.target, unit: &t.unit, actual: t.actual.as_deref() })
+            .map(|t| TargetJson {
+                indicator: &t.indicator,
+                target: &t.target,
+                unit: &t.unit,
+                actual: t.actual.as_deref(),
+            })
             .collect(),
         percent: p.percent.as_deref(),
         disbursed: &p.disbursed.value,

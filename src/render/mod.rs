@@ -5,15 +5,13 @@ mod data;
 mod theme;
 pub mod views;
 
-use std::path::PathBuf;
-
 use serde::Serialize;
 use tera::Context;
 
 use crate::date::Date;
 use crate::diag::Diagnostic;
-use crate::model::{text, Site};
-use crate::write::OutputFile;
+use crate::model::{Site, text};
+use crate::write::{Asset, OutputFile};
 use views::Model;
 
 pub use theme::{DEFAULT_STATIC, DEFAULT_TEMPLATES};
@@ -27,7 +25,7 @@ pub struct RenderOptions {
 pub struct Rendered {
     pub files: Vec<OutputFile>,
     /// Files copied as they are: (source, output path).
-    pub assets: Vec<(PathBuf, String)>,
+    pub assets: Vec<Asset>,
 }
 
 /// What every template gets as `page`.
@@ -47,16 +45,36 @@ struct PageMeta {
 
 /// Renders the site. `diagnostics` are this run's findings: their public warnings appear on
 /// the pages of the records they concern.
-pub fn render(site: &Site, diagnostics: &[Diagnostic], opts: &RenderOptions) -> Result<Rendered, Vec<Diagnostic>> {
+pub fn render(
+    site: &Site,
+    diagnostics: &[Diagnostic],
+    opts: &RenderOptions,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let theme = theme::load(&site.root, text(&site.config.theme))?;
     let model = views::build(site, opts.as_of, opts.base_url.as_deref(), diagnostics);
     let mut tera = theme.tera;
     tera.global_context().insert("site", &model.site);
-    let r = Renderer { tera: &tera, model: &model, base_url: opts.base_url.clone() };
+    let r = Renderer {
+        tera: &tera,
+        model: &model,
+        base_url: opts.base_url.clone(),
+    };
     let mut files = theme.files;
-    r.pages(&mut files).map_err(|e| vec![Diagnostic::error("syntax", "themes/", format!("模板渲染失败：{e}"))])?;
-    files.push(OutputFile::new("data/projects.json", data::projects_json(&model, |url| r.absolute(url))));
-    Ok(Rendered { files, assets: theme.assets })
+    r.pages(&mut files).map_err(|e| {
+        vec![Diagnostic::error(
+            "syntax",
+            "themes/",
+            format!("模板渲染失败：{e}"),
+        )]
+    })?;
+    files.push(OutputFile::new(
+        "data/projects.json",
+        data::projects_json(&model, |url| r.absolute(url)),
+    ));
+    Ok(Rendered {
+        files,
+        assets: theme.assets,
+    })
 }
 
 struct Renderer<'a> {
@@ -80,7 +98,11 @@ impl Renderer<'_> {
             title: title.to_string(),
             description: description.to_string(),
             path: path.to_string(),
-            root: if depth == 0 { "./".into() } else { "../".repeat(depth) },
+            root: if depth == 0 {
+                "./".into()
+            } else {
+                "../".repeat(depth)
+            },
             section,
             canonical: self.base_url.as_ref().map(|_| self.absolute(path)),
         }
@@ -112,46 +134,115 @@ impl Renderer<'_> {
         self.page(
             out,
             "index.html",
-            self.meta("", "home", site_title, &m.overview.description),
-            |c| { c.insert("overview", &m.overview); c.insert("projects", &m.projects); c.insert("funds", &m.funds); },
+            self.meta(
+                "",
+                "home",
+                site_title,
+                if m.site.description.is_empty() {
+                    &m.overview.description
+                } else {
+                    &m.site.description
+                },
+            ),
+            |c| {
+                c.insert("overview", &m.overview);
+                c.insert("projects", &m.projects);
+                c.insert("funds", &m.funds);
+            },
         )?;
         self.page(
             out,
             "projects.html",
-            self.meta("projects/", "projects", "项目清单", "全部扶持项目的承办单位、资金、完成时限和进度"),
-            |c| { c.insert("projects", &m.projects); c.insert("categories", &m.categories); c.insert("statuses", &m.statuses); },
+            self.meta(
+                "projects/",
+                "projects",
+                "项目清单",
+                "全部扶持项目的承办单位、资金、完成时限和进度",
+            ),
+            |c| {
+                c.insert("projects", &m.projects);
+                c.insert("categories", &m.categories);
+                c.insert("statuses", &m.statuses);
+            },
         )?;
         for p in &m.projects {
-            self.page(out, "project.html", self.meta(&p.url, "projects", &p.name, &p.summary), |c| { c.insert("project", p); })?;
+            self.page(
+                out,
+                "project.html",
+                self.meta(&p.url, "projects", &p.name, &p.summary),
+                |c| {
+                    c.insert("project", p);
+                },
+            )?;
         }
         self.page(
             out,
             "documents.html",
-            self.meta("documents/", "documents", "政策文件", "实施方案、资金与项目管理制度、决策文件和报告"),
-            |c| { c.insert("document_groups", &m.document_groups); },
+            self.meta(
+                "documents/",
+                "documents",
+                "政策文件",
+                "实施方案、资金与项目管理制度、决策文件和报告",
+            ),
+            |c| {
+                c.insert("document_groups", &m.document_groups);
+            },
         )?;
         for d in &m.documents {
-            self.page(out, "document.html", self.meta(&d.url, "documents", &d.title, &d.summary), |c| { c.insert("document", d); })?;
+            self.page(
+                out,
+                "document.html",
+                self.meta(&d.url, "documents", &d.title, &d.summary),
+                |c| {
+                    c.insert("document", d);
+                },
+            )?;
         }
         self.page(
             out,
             "notices.html",
-            self.meta("notices/", "notices", "采购公告", "招标、中标、合同等采购信息"),
-            |c| { c.insert("notices", &m.notices); },
+            self.meta(
+                "notices/",
+                "notices",
+                "采购公告",
+                "招标、中标、合同等采购信息",
+            ),
+            |c| {
+                c.insert("notices", &m.notices);
+            },
         )?;
         for n in &m.notices {
-            self.page(out, "notice.html", self.meta(&n.url, "notices", &n.title, &n.title), |c| { c.insert("notice", n); })?;
+            self.page(
+                out,
+                "notice.html",
+                self.meta(&n.url, "notices", &n.title, &n.title),
+                |c| {
+                    c.insert("notice", n);
+                },
+            )?;
         }
         self.page(
             out,
             "funds.html",
-            self.meta("funds/", "funds", "资金安排", "资金来源、板块分配、项目扶持和拨付情况"),
-            |c| { c.insert("funds", &m.funds); },
+            self.meta(
+                "funds/",
+                "funds",
+                "资金安排",
+                "资金来源、板块分配、项目扶持和拨付情况",
+            ),
+            |c| {
+                c.insert("funds", &m.funds);
+            },
         )?;
         self.page(
             out,
             "supervision.html",
-            self.meta("supervision/", "supervision", "监督举报", "征求意见窗口、纪检监察和审计举报窗口"),
+            self.meta(
+                "supervision/",
+                "supervision",
+                "监督举报",
+                "征求意见窗口、纪检监察和审计举报窗口",
+            ),
             |_| {},
         )?;
         let mut not_found = self.meta("404.html", "none", "页面不存在", "");

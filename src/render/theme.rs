@@ -2,14 +2,14 @@
 //! site) with a site's own `themes/<name>/templates/` overriding it file by file.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tera::Tera;
 use walkdir::WalkDir;
 
 use crate::diag::Diagnostic;
 use crate::source::decode;
-use crate::write::OutputFile;
+use crate::write::{Asset, OutputFile};
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
@@ -35,15 +35,17 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
 ];
 
 /// The default theme's static files, from `themes/default/static/`.
-pub const DEFAULT_STATIC: &[(&str, &[u8])] =
-    &[("style.css", include_bytes!("../../themes/default/static/style.css"))];
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
+    "style.css",
+    include_bytes!("../../themes/default/static/style.css"),
+)];
 
 pub struct Theme {
     pub tera: Tera,
     /// Built-in static files.
     pub files: Vec<OutputFile>,
     /// Static files from the site's theme and `static/` folders: (source, output path).
-    pub assets: Vec<(PathBuf, String)>,
+    pub assets: Vec<Asset>,
 }
 
 /// Loads the theme named in the config (or the default), reporting template errors as
@@ -51,7 +53,15 @@ pub struct Theme {
 pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
     let mut sources: BTreeMap<String, (String, String)> = DEFAULT_TEMPLATES
         .iter()
-        .map(|(n, t)| (n.to_string(), (format!("themes/default/templates/{n}（内置）"), t.to_string())))
+        .map(|(n, t)| {
+            (
+                n.to_string(),
+                (
+                    format!("themes/default/templates/{n}（内置）"),
+                    t.to_string(),
+                ),
+            )
+        })
         .collect();
     let mut assets = Vec::new();
     let mut errors = Vec::new();
@@ -59,7 +69,10 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
         let dir = root.join("themes").join(name);
         for (abs, rel) in files_under(&dir.join("templates")) {
             let shown = format!("themes/{name}/templates/{rel}");
-            match std::fs::read(&abs).map_err(|e| e.to_string()).and_then(|b| decode(&b).map_err(|e| e.message())) {
+            match std::fs::read(&abs)
+                .map_err(|e| e.to_string())
+                .and_then(|b| decode(&b).map_err(|e| e.message()))
+            {
                 Ok(text) => {
                     sources.insert(rel, (shown, text));
                 }
@@ -74,20 +87,41 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on([".html", ".xml"]);
-    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
+    if let Err(e) =
+        tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
+    {
         let file = sources
             .values()
             .map(|(shown, _)| shown.as_str())
-            .find(|shown| e.to_string().contains(shown.trim_end_matches("（内置）").rsplit('/').next().unwrap_or("")))
+            .find(|shown| {
+                e.to_string().contains(
+                    shown
+                        .trim_end_matches("（内置）")
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or(""),
+                )
+            })
             .unwrap_or("themes/");
-        return Err(vec![Diagnostic::error("syntax", file, format!("模板有错误：{e}"))]);
+        return Err(vec![Diagnostic::error(
+            "syntax",
+            file,
+            format!("模板有错误：{e}"),
+        )]);
     }
-    let files = DEFAULT_STATIC.iter().map(|(n, b)| OutputFile::new(*n, *b)).collect();
-    Ok(Theme { tera, files, assets })
+    let files = DEFAULT_STATIC
+        .iter()
+        .map(|(n, b)| OutputFile::new(*n, *b))
+        .collect();
+    Ok(Theme {
+        tera,
+        files,
+        assets,
+    })
 }
 
 /// Files under `dir` as (absolute path, `/`-separated relative path), sorted, hidden skipped.
-fn files_under(dir: &Path) -> Vec<(PathBuf, String)> {
+fn files_under(dir: &Path) -> Vec<Asset> {
     if !dir.is_dir() {
         return Vec::new();
     }
@@ -99,7 +133,11 @@ fn files_under(dir: &Path) -> Vec<(PathBuf, String)> {
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
             let rel = e.path().strip_prefix(dir).ok()?;
-            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             Some((e.path().to_path_buf(), rel))
         })
         .collect()

@@ -8,14 +8,19 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::diag::{Diagnostic, Severity};
-use crate::facts::{self, is_public, Status};
+use crate::facts::{self, Status, is_public};
 use crate::markdown;
 use crate::model::*;
-use crate::money::{display_decimal, Money};
+use crate::money::{Money, display_decimal};
 
 /// The warning rules whose findings the public sees (SPEC §4).
-pub const PUBLIC_WARNINGS: &[&str] =
-    &["progress-missing", "progress-late", "publication-late", "notice-window", "deadline-overdue"];
+pub const PUBLIC_WARNINGS: &[&str] = &[
+    "progress-missing",
+    "progress-late",
+    "publication-late",
+    "notice-window",
+    "deadline-overdue",
+];
 
 #[derive(Serialize, Clone, Debug)]
 pub struct DateView {
@@ -24,7 +29,10 @@ pub struct DateView {
 }
 
 pub fn date(d: Date) -> DateView {
-    DateView { iso: d.to_string(), text: d.chinese() }
+    DateView {
+        iso: d.to_string(),
+        text: d.chinese(),
+    }
 }
 
 fn opt_date(f: &Field<Date>) -> Option<DateView> {
@@ -368,9 +376,20 @@ pub fn build(site: &Site, as_of: Date, base_url: Option<&str>, warnings: &[Diagn
             .programme()
             .categories
             .iter()
-            .filter_map(|c| Some(Labelled { key: owned(&c.id)?, label: owned(&c.name).unwrap_or_default() }))
+            .filter_map(|c| {
+                Some(Labelled {
+                    key: owned(&c.id)?,
+                    label: owned(&c.name).unwrap_or_default(),
+                })
+            })
             .collect(),
-        statuses: Status::ALL.iter().map(|s| Labelled { key: s.key().into(), label: s.label().into() }).collect(),
+        statuses: Status::ALL
+            .iter()
+            .map(|s| Labelled {
+                key: s.key().into(),
+                label: s.label().into(),
+            })
+            .collect(),
     }
 }
 
@@ -386,11 +405,24 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn new(site: &'a Site, as_of: Date, warnings: &'a [Diagnostic]) -> Self {
         let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
-        for w in warnings.iter().filter(|w| w.severity == Severity::Warning && PUBLIC_WARNINGS.contains(&w.rule)) {
+        for w in warnings
+            .iter()
+            .filter(|w| w.severity == Severity::Warning && PUBLIC_WARNINGS.contains(&w.rule))
+        {
             by_file.entry(w.file.as_str()).or_default().push(w);
         }
-        let unit = site.programme.as_ref().map_or("万元", |p| p.unit()).to_string();
-        Builder { site, as_of, unit, empty: Programme::default(), warnings: by_file }
+        let unit = site
+            .programme
+            .as_ref()
+            .map_or("万元", |p| p.unit())
+            .to_string();
+        Builder {
+            site,
+            as_of,
+            unit,
+            empty: Programme::default(),
+            warnings: by_file,
+        }
     }
 
     fn programme(&self) -> &Programme {
@@ -399,7 +431,10 @@ impl<'a> Builder<'a> {
 
     fn amount(&self, m: Money) -> Amount {
         let value = m.to_string();
-        Amount { text: format!("{value} {}", self.unit), value }
+        Amount {
+            text: format!("{value} {}", self.unit),
+            value,
+        }
     }
 
     fn public_projects(&self) -> impl Iterator<Item = &'a Project> + '_ {
@@ -412,17 +447,29 @@ impl<'a> Builder<'a> {
                 .unwrap_or(usize::MAX);
             (cat, val(&p.start).copied(), p.id.clone())
         };
-        let mut list: Vec<&Project> = self.site.projects.iter().filter(|p| is_public(&p.published, self.as_of)).collect();
+        let mut list: Vec<&Project> = self
+            .site
+            .projects
+            .iter()
+            .filter(|p| is_public(&p.published, self.as_of))
+            .collect();
         list.sort_by_key(|p| order(p));
         list.into_iter()
     }
 
     fn source_name(&self, id: &str) -> String {
-        self.programme().source(id).and_then(|s| owned(&s.name)).unwrap_or_else(|| id.to_string())
+        self.programme()
+            .source(id)
+            .and_then(|s| owned(&s.name))
+            .unwrap_or_else(|| id.to_string())
     }
 
     fn late(&self, files: &[&str]) -> (Vec<String>, Vec<String>) {
-        let found: Vec<&&Diagnostic> = files.iter().filter_map(|f| self.warnings.get(f)).flatten().collect();
+        let found: Vec<&&Diagnostic> = files
+            .iter()
+            .filter_map(|f| self.warnings.get(f))
+            .flatten()
+            .collect();
         let mut rules: Vec<String> = found.iter().map(|d| d.rule.to_string()).collect();
         rules.sort();
         rules.dedup();
@@ -484,7 +531,11 @@ impl<'a> Builder<'a> {
     }
 
     fn project_ref(&self, p: &Project) -> ProjectRef {
-        ProjectRef { id: p.id.clone(), url: format!("projects/{}/", p.id), name: owned(&p.name).unwrap_or_default() }
+        ProjectRef {
+            id: p.id.clone(),
+            url: format!("projects/{}/", p.id),
+            name: owned(&p.name).unwrap_or_default(),
+        }
     }
 
     fn project(&self, p: &'a Project) -> ProjectView {
@@ -492,7 +543,11 @@ impl<'a> Builder<'a> {
         let category_id = text(&p.category).unwrap_or_default();
         let category = Labelled {
             key: category_id.to_string(),
-            label: self.programme().category(category_id).and_then(|c| owned(&c.name)).unwrap_or_default(),
+            label: self
+                .programme()
+                .category(category_id)
+                .and_then(|c| owned(&c.name))
+                .unwrap_or_default(),
         };
         let latest_actuals: BTreeMap<&str, Decimal> = f
             .reports
@@ -500,11 +555,12 @@ impl<'a> Builder<'a> {
             .flat_map(|r| r.actuals.iter())
             .filter_map(|a| Some((text(&a.indicator)?, *val(&a.value)?)))
             .collect();
-        let notices: Vec<NoticeRef> = self
+        let mut related: Vec<&Notice> = self
             .public_notices()
             .filter(|n| text(&n.project) == Some(p.id.as_str()))
-            .map(|n| self.notice_ref(n))
             .collect();
+        related.sort_by_key(|n| (val(&n.published).copied(), n.id.clone()));
+        let notices: Vec<NoticeRef> = related.into_iter().map(|n| self.notice_ref(n)).collect();
         let mut files: Vec<&str> = vec![p.file.as_str()];
         files.extend(p.progress.iter().map(|r| r.file.as_str()));
         let (late, findings) = self.late(&files);
@@ -517,9 +573,14 @@ impl<'a> Builder<'a> {
             published: opt_date(&p.published),
             start: opt_date(&p.start),
             deadline: opt_date(&p.deadline),
-            completed: opt_date(&p.completed).filter(|_| val(&p.completed).is_some_and(|d| *d <= self.as_of)),
-            accepted: opt_date(&p.accepted).filter(|_| val(&p.accepted).is_some_and(|d| *d <= self.as_of)),
-            status: Labelled { key: f.status.key().into(), label: f.status.label().into() },
+            completed: opt_date(&p.completed)
+                .filter(|_| val(&p.completed).is_some_and(|d| *d <= self.as_of)),
+            accepted: opt_date(&p.accepted)
+                .filter(|_| val(&p.accepted).is_some_and(|d| *d <= self.as_of)),
+            status: Labelled {
+                key: f.status.key().into(),
+                label: f.status.label().into(),
+            },
             percent: f.percent.map(percent_text),
             contractor: ContractorView {
                 name: owned(&p.contractor.name).unwrap_or_default(),
@@ -544,9 +605,13 @@ impl<'a> Builder<'a> {
                 .map(|t| {
                     let indicator = owned(&t.indicator).unwrap_or_default();
                     TargetView {
-                        actual: latest_actuals.get(indicator.as_str()).map(|d| display_decimal(*d)),
+                        actual: latest_actuals
+                            .get(indicator.as_str())
+                            .map(|d| display_decimal(*d)),
                         indicator,
-                        target: val(&t.target).map(|d| display_decimal(*d)).unwrap_or_default(),
+                        target: val(&t.target)
+                            .map(|d| display_decimal(*d))
+                            .unwrap_or_default(),
                         unit: owned(&t.unit).unwrap_or_default(),
                     }
                 })
@@ -554,7 +619,10 @@ impl<'a> Builder<'a> {
             locations: p
                 .locations
                 .iter()
-                .map(|l| LocationView { village: owned(&l.village), route: owned(&l.route) })
+                .map(|l| LocationView {
+                    village: owned(&l.village),
+                    route: owned(&l.route),
+                })
                 .collect(),
             disbursements: p
                 .disbursements
@@ -563,7 +631,9 @@ impl<'a> Builder<'a> {
                 .map(|d| DisbursementView {
                     date: opt_date(&d.date),
                     amount: self.amount(val(&d.amount).copied().unwrap_or_default()),
-                    source_name: text(&d.source).map(|s| self.source_name(s)).unwrap_or_default(),
+                    source_name: text(&d.source)
+                        .map(|s| self.source_name(s))
+                        .unwrap_or_default(),
                     purpose: owned(&d.purpose).unwrap_or_default(),
                 })
                 .collect(),
@@ -591,7 +661,10 @@ impl<'a> Builder<'a> {
                 .actuals
                 .iter()
                 .filter_map(|a| {
-                    Some(ActualView { indicator: owned(&a.indicator)?, value: display_decimal(*val(&a.value)?) })
+                    Some(ActualView {
+                        indicator: owned(&a.indicator)?,
+                        value: display_decimal(*val(&a.value)?),
+                    })
                 })
                 .collect(),
             markers,
@@ -599,7 +672,10 @@ impl<'a> Builder<'a> {
     }
 
     fn public_notices(&self) -> impl Iterator<Item = &'a Notice> + '_ {
-        self.site.notices.iter().filter(|n| is_public(&n.published, self.as_of))
+        self.site
+            .notices
+            .iter()
+            .filter(|n| is_public(&n.published, self.as_of))
     }
 
     fn notice_ref(&self, n: &Notice) -> NoticeRef {
@@ -613,8 +689,19 @@ impl<'a> Builder<'a> {
     }
 
     fn documents(&self) -> Vec<DocumentView> {
-        let mut docs: Vec<&Document> = self.site.documents.iter().filter(|d| is_public(&d.published, self.as_of)).collect();
-        docs.sort_by_key(|d| (val(&d.kind).copied(), std::cmp::Reverse(val(&d.issued).copied()), d.id.clone()));
+        let mut docs: Vec<&Document> = self
+            .site
+            .documents
+            .iter()
+            .filter(|d| is_public(&d.published, self.as_of))
+            .collect();
+        docs.sort_by_key(|d| {
+            (
+                val(&d.kind).copied(),
+                std::cmp::Reverse(val(&d.issued).copied()),
+                d.id.clone(),
+            )
+        });
         docs.into_iter()
             .map(|d| {
                 let kind = val(&d.kind).copied().unwrap_or(DocKind::Other);
@@ -622,7 +709,10 @@ impl<'a> Builder<'a> {
                 DocumentView {
                     id: d.id.clone(),
                     url: format!("documents/{}/", d.id),
-                    kind: Labelled { key: kind.key().into(), label: kind.label().into() },
+                    kind: Labelled {
+                        key: kind.key().into(),
+                        label: kind.label().into(),
+                    },
                     title: owned(&d.title).unwrap_or_default(),
                     number: owned(&d.number),
                     issuer: owned(&d.issuer),
@@ -681,7 +771,8 @@ impl<'a> Builder<'a> {
                 out.entry((cat.clone(), k.value.clone())).or_default().0 += m.value;
             }
             for d in &p.disbursements {
-                if let (Some(date), Some(amount), Some(src)) = (val(&d.date), val(&d.amount), text(&d.source))
+                if let (Some(date), Some(amount), Some(src)) =
+                    (val(&d.date), val(&d.amount), text(&d.source))
                     && *date <= self.as_of
                 {
                     out.entry((cat.clone(), src.to_string())).or_default().1 += *amount;
@@ -694,9 +785,14 @@ impl<'a> Builder<'a> {
     fn funds(&self) -> FundsView {
         let prog = self.programme();
         let spend = self.spend();
-        let sum = |pred: &dyn Fn(&str, &str) -> bool, pick: fn(&(Money, Money)) -> Money| -> Money {
-            spend.iter().filter(|((c, s), _)| pred(c, s)).map(|(_, v)| pick(v)).sum()
-        };
+        let sum =
+            |pred: &dyn Fn(&str, &str) -> bool, pick: fn(&(Money, Money)) -> Money| -> Money {
+                spend
+                    .iter()
+                    .filter(|((c, s), _)| pred(c, s))
+                    .map(|(_, v)| pick(v))
+                    .sum()
+            };
         let sources = prog
             .sources
             .iter()
@@ -734,7 +830,11 @@ impl<'a> Builder<'a> {
                     .map(|(k, m)| CategoryCell {
                         source_name: self.source_name(&k.value),
                         allocation: self.amount(m.value),
-                        share: c.shares.iter().find(|(s, _)| s.value == k.value).map(|(_, d)| format!("{}%", d.value)),
+                        share: c
+                            .shares
+                            .iter()
+                            .find(|(s, _)| s.value == k.value)
+                            .map(|(_, d)| format!("{}%", d.value)),
                         funded: self.amount(sum(&|cat, s| cat == id && s == k.value, |v| v.0)),
                     })
                     .collect();
@@ -753,7 +853,11 @@ impl<'a> Builder<'a> {
                 })
             })
             .collect();
-        let total: Money = prog.sources.iter().filter_map(|s| val(&s.amount).copied()).sum();
+        let total: Money = prog
+            .sources
+            .iter()
+            .filter_map(|s| val(&s.amount).copied())
+            .sum();
         FundsView {
             sources,
             categories,
@@ -763,15 +867,31 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn overview(&self, projects: &[ProjectView], docs: &[DocumentView], notices: &[NoticeView], funds: &FundsView) -> OverviewView {
+    fn overview(
+        &self,
+        projects: &[ProjectView],
+        docs: &[DocumentView],
+        notices: &[NoticeView],
+        funds: &FundsView,
+    ) -> OverviewView {
         let prog = self.programme();
         let public: Vec<&Project> = self.public_projects().collect();
-        let all_facts: Vec<facts::ProjectFacts> = public.iter().map(|p| facts::project(p, self.as_of)).collect();
-        let total: Money = prog.sources.iter().filter_map(|s| val(&s.amount).copied()).sum();
+        let all_facts: Vec<facts::ProjectFacts> = public
+            .iter()
+            .map(|p| facts::project(p, self.as_of))
+            .collect();
+        let total: Money = prog
+            .sources
+            .iter()
+            .filter_map(|s| val(&s.amount).copied())
+            .sum();
         let funded: Money = all_facts.iter().map(|f| f.funding_total).sum();
         let disbursed: Money = all_facts.iter().map(|f| f.disbursed).sum();
         // Completion weighted by each project's funding.
-        let weighted: Decimal = all_facts.iter().map(|f| f.percent.unwrap_or_default() * f.funding_total.0).sum();
+        let weighted: Decimal = all_facts
+            .iter()
+            .map(|f| f.percent.unwrap_or_default() * f.funding_total.0)
+            .sum();
         let completion = (!funded.is_zero()).then(|| percent_text(weighted / funded.0));
         let late = projects.iter().filter(|p| !p.late.is_empty()).count()
             + docs.iter().filter(|d| !d.late.is_empty()).count()
@@ -786,7 +906,11 @@ impl<'a> Builder<'a> {
             sources: funds
                 .sources
                 .iter()
-                .map(|s| FundingLine { source: s.id.clone(), source_name: s.name.clone(), amount: s.amount.clone() })
+                .map(|s| FundingLine {
+                    source: s.id.clone(),
+                    source_name: s.name.clone(),
+                    amount: s.amount.clone(),
+                })
                 .collect(),
             funded: self.amount(funded),
             funded_percent: ratio(funded, total),
@@ -813,23 +937,51 @@ impl<'a> Builder<'a> {
         let mut all: Vec<(Date, Update)> = Vec::new();
         let mut push = |d: &Field<Date>, kind: &str, title: String, url: String| {
             if let Some(date_) = val(d).copied().filter(|d| *d <= self.as_of) {
-                all.push((date_, Update { date: date(date_), kind: kind.into(), title, url }));
+                all.push((
+                    date_,
+                    Update {
+                        date: date(date_),
+                        kind: kind.into(),
+                        title,
+                        url,
+                    },
+                ));
             }
         };
         for d in &self.site.documents {
             let kind = val(&d.kind).map_or("文件", |k| k.label());
-            push(&d.published, kind, owned(&d.title).unwrap_or_default(), format!("documents/{}/", d.id));
+            push(
+                &d.published,
+                kind,
+                owned(&d.title).unwrap_or_default(),
+                format!("documents/{}/", d.id),
+            );
         }
-        for p in &self.site.projects {
+        for p in self.public_projects() {
             let name = owned(&p.name).unwrap_or_default();
-            push(&p.published, "项目公开", name.clone(), format!("projects/{}/", p.id));
+            push(
+                &p.published,
+                "项目公开",
+                name.clone(),
+                format!("projects/{}/", p.id),
+            );
             for r in &p.progress {
-                push(&r.published, "建设进度", format!("{name}（{}）", r.month.chinese()), format!("projects/{}/#m-{}", p.id, r.month));
+                push(
+                    &r.published,
+                    "建设进度",
+                    format!("{name}（{}）", r.month.chinese()),
+                    format!("projects/{}/#m-{}", p.id, r.month),
+                );
             }
         }
         for n in &self.site.notices {
             let kind = val(&n.kind).map_or("公告", |k| k.label());
-            push(&n.published, kind, owned(&n.title).unwrap_or_default(), format!("notices/{}/", n.id));
+            push(
+                &n.published,
+                kind,
+                owned(&n.title).unwrap_or_default(),
+                format!("notices/{}/", n.id),
+            );
         }
         all.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.url.cmp(&b.1.url)));
         all.into_iter().take(n).map(|(_, u)| u).collect()
@@ -842,7 +994,10 @@ fn group_documents(docs: &[DocumentView]) -> Vec<DocumentGroup> {
     for d in docs {
         match groups.last_mut() {
             Some(g) if g.kind.key == d.kind.key => g.items.push(d.clone()),
-            _ => groups.push(DocumentGroup { kind: d.kind.clone(), items: vec![d.clone()] }),
+            _ => groups.push(DocumentGroup {
+                kind: d.kind.clone(),
+                items: vec![d.clone()],
+            }),
         }
     }
     groups

@@ -33,14 +33,18 @@ impl Site {
 
     /// A copy of the bundled example (config.toml and content/ at the repository root).
     pub fn example() -> Site {
-        let site = Site { dir: tempfile::tempdir().unwrap() };
+        let site = Site {
+            dir: tempfile::tempdir().unwrap(),
+        };
         fs::copy(repo().join("config.toml"), site.root().join("config.toml")).unwrap();
         copy_dir(&repo().join("content"), &site.root().join("content"));
         site
     }
 
     pub fn copy_of(src: &Path) -> Site {
-        let site = Site { dir: tempfile::tempdir().unwrap() };
+        let site = Site {
+            dir: tempfile::tempdir().unwrap(),
+        };
         copy_dir(src, site.root());
         site
     }
@@ -66,34 +70,55 @@ impl Site {
     /// Replaces the one occurrence of `from` in a file.
     pub fn replace(&self, rel: &str, from: &str, to: &str) {
         let text = self.read(rel);
-        assert_eq!(text.matches(from).count(), 1, "{from:?} should occur once in {rel}");
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "{from:?} should occur once in {rel}"
+        );
         self.write(rel, text.replacen(from, to, 1));
     }
 
     pub fn remove(&self, rel: &str) {
         let p = self.path(rel);
-        if p.is_dir() { fs::remove_dir_all(p).unwrap() } else { fs::remove_file(p).unwrap() }
+        if p.is_dir() {
+            fs::remove_dir_all(p).unwrap()
+        } else {
+            fs::remove_file(p).unwrap()
+        }
     }
 
     /// `gongkai <args> --root <this site>`.
     pub fn run(&self, args: &[&str]) -> Output {
         let mut cmd = Command::new(BIN);
-        cmd.args(args).arg("--root").arg(self.root()).env("NO_COLOR", "1");
+        cmd.args(args)
+            .arg("--root")
+            .arg(self.root())
+            .env("NO_COLOR", "1");
         cmd.output().unwrap()
     }
 
     /// `gongkai check --format json`, parsed.
     pub fn check_json(&self, as_of: &str) -> (i32, serde_json::Value) {
         let out = self.run(&["check", "--format", "json", "--as-of", as_of]);
-        let json = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}{}", String::from_utf8_lossy(&out.stdout), stderr(&out)));
+        let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{e}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                stderr(&out)
+            )
+        });
         (out.status.code().unwrap(), json)
     }
 
     /// The diagnostics of a check, as (rule, file, line, field).
     pub fn findings(&self, as_of: &str) -> Vec<Finding> {
         let (_, json) = self.check_json(as_of);
-        json["diagnostics"].as_array().unwrap().iter().map(Finding::from_json).collect()
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(Finding::from_json)
+            .collect()
     }
 
     pub fn build(&self, as_of: &str, extra: &[&str]) -> Output {
@@ -129,7 +154,11 @@ impl Finding {
 /// The one finding of `rule`, failing with all findings shown otherwise.
 pub fn only<'a>(findings: &'a [Finding], rule: &str) -> &'a Finding {
     let of_rule: Vec<&Finding> = findings.iter().filter(|f| f.rule == rule).collect();
-    assert_eq!(of_rule.len(), 1, "expected one {rule} finding, got: {findings:#?}");
+    assert_eq!(
+        of_rule.len(),
+        1,
+        "expected one {rule} finding, got: {findings:#?}"
+    );
     of_rule[0]
 }
 
@@ -157,7 +186,12 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, fs::read(e.path()).unwrap())
         })
         .collect()
