@@ -242,7 +242,7 @@ fn write_text(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
         );
     }
     if let Some(hint) = &d.hint {
-        let _ = writeln!(out, "  = 提示：{hint}");
+        let _ = writeln!(out, "  = 提示：{}", hint.replace('\n', "\n        "));
     }
     out.push('\n');
 }

@@ -44,10 +44,23 @@ impl Check<'_> {
             None => format!("缺少必填字段 {field}（{}）", self.why),
         };
         let mut diag = Diagnostic::error(RULE.id, self.file, message).field(path);
+        let md = self.file.ends_with(".md");
+        let end = if md {
+            "在第二行 +++ 之前加上："
+        } else {
+            "在文件末尾加上："
+        };
         diag = match (empty_at, place) {
             (Some((line, col, width)), _) => diag
                 .span(line, col, width)
                 .hint(format!("在引号里填上内容，例如：{example}")),
+            // Whole tables go at the end of the front matter or file.
+            (None, _) if example.starts_with('[') => diag
+                .at_opt(md.then_some(1))
+                .hint(format!("{end}\n{example}")),
+            (None, Place::NewTable(name)) => diag
+                .at_opt(md.then_some(1))
+                .hint(format!("{end}\n[{name}]\n{example}")),
             (None, Place::FrontMatter) => {
                 diag.at(1).hint(format!("在两行 +++ 之间加一行：{example}"))
             }
@@ -61,15 +74,6 @@ impl Check<'_> {
                 "在这一项 [[{}]] 下面加一行：{example}",
                 labels::generic_path(name)
             )),
-            (None, Place::NewTable(name)) => {
-                let line = if self.file.ends_with(".md") {
-                    Some(1)
-                } else {
-                    None
-                };
-                diag.at_opt(line)
-                    .hint(format!("在文件头里加上：[{name}] 一行，下面写 {example}"))
-            }
         };
         self.out.push(diag);
     }
@@ -106,8 +110,11 @@ fn example(kind: &str, path: &str) -> String {
         ("project", "deadline") => "2022-08-31",
         ("project", "contractor.name") => "\"××电子商务有限公司\"",
         ("project", "contractor.responsible") => "\"张三\"",
-        ("project", "funding") => "central = 150（写在 [funding] 下面，资金来源 id = 金额）",
-        ("project", "targets") => "[[targets]] 下写 indicator = \"……\"、target = 10、unit = \"个\"",
+        ("project", "funding") => return "central = 150".into(),
+        ("project", "targets") => {
+            return "[[targets]]\nindicator = \"电商产业园入驻企业\"\ntarget = 10\nunit = \"家\""
+                .into();
+        }
         ("project", "targets.indicator") => "\"电商产业园入驻企业\"",
         ("project", "targets.target") => "10",
         ("project", "disbursements.date") => "2022-07-15",
@@ -127,13 +134,13 @@ fn example(kind: &str, path: &str) -> String {
         ("programme", "plan") => "\"implementation-plan\"（实施方案文件名，不带 .md）",
         ("programme", "fund_rules") => "\"fund-management\"（资金与项目管理制度文件名，不带 .md）",
         ("programme", "sources") => {
-            "[[sources]] 下写 id = \"central\"、name = \"中央财政资金\"、amount = 1000"
+            return "[[sources]]\nid = \"central\"\nname = \"中央财政资金\"\namount = 1000".into();
         }
         ("programme", "sources.id") => "\"central\"",
         ("programme", "sources.name") => "\"中央财政资金\"",
         ("programme", "sources.amount") => "1000",
         ("programme", "categories") => {
-            "[[categories]] 下写 id、name 和 allocations = { central = 350 }"
+            return "[[categories]]\nid = \"public-service\"\nname = \"完善农村电子商务公共服务体系\"\nallocations = { central = 350 }".into();
         }
         ("programme", "categories.id") => "\"public-service\"",
         ("programme", "categories.name") => "\"完善农村电子商务公共服务体系\"",
@@ -142,7 +149,7 @@ fn example(kind: &str, path: &str) -> String {
         | ("config", "channels.discipline")
         | ("config", "channels.audit") => {
             return format!(
-                "[[{generic}]] 一项，下面写 name = \"……\" 和 phone、email、url、address 中至少一个"
+                "[[{generic}]]\nname = \"……\"\nphone = \"……\"（phone、email、url、address 至少写一个）"
             );
         }
         ("config", _) if generic.ends_with(".name") => "\"县纪委监委\"",
