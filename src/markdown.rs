@@ -172,9 +172,17 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
-/// Renders a body to safe HTML, with headings moved down by `shift` levels so that they nest
-/// under the page's own headings.
-pub fn to_html(markdown: &str, shift: u8) -> String {
+/// Renders a body to safe HTML. Headings are moved so that the body's highest heading is at
+/// level `top`, keeping their order, so that they nest under the page's own headings.
+pub fn to_html(markdown: &str, top: u8) -> String {
+    let highest = Parser::new_ext(markdown, options())
+        .filter_map(|e| match e {
+            Event::Start(MdTag::Heading { level, .. }) => Some(level as u8),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(top);
+    let shift = top.saturating_sub(highest);
     let events = Parser::new_ext(markdown, options()).map(|event| match event {
         Event::Start(MdTag::Heading {
             level,
@@ -260,7 +268,7 @@ mod tests {
     #[test]
     fn output_never_carries_active_html() {
         let md = "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n\n<iframe src=\"https://a\"></iframe>\n\n<b style=\"color:red\">粗</b>\n";
-        let html = to_html(md, 0);
+        let html = to_html(md, 2);
         for bad in ["<script", "onerror", "javascript:", "<iframe", "style="] {
             assert!(!html.contains(bad), "{bad} in {html}");
         }

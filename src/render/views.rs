@@ -639,7 +639,7 @@ impl<'a> Builder<'a> {
                 .collect(),
             disbursed: self.amount(f.disbursed),
             disbursed_percent: ratio(f.disbursed, f.funding_total),
-            body_html: markdown::to_html(&p.body.markdown, 2),
+            body_html: markdown::to_html(&p.body.markdown, 3),
             summary: markdown::summary(&p.body.markdown, 80),
             timeline: f.reports.iter().map(|r| self.timeline_entry(r)).collect(),
             notices,
@@ -656,7 +656,7 @@ impl<'a> Builder<'a> {
             published: opt_date(&r.published),
             percent: val(&r.percent).map(|d| percent_text(*d)),
             disbursed: val(&r.disbursed).map(|m| self.amount(*m)),
-            body_html: markdown::to_html(&r.body.markdown, 3),
+            body_html: markdown::to_html(&r.body.markdown, 4),
             actuals: r
                 .actuals
                 .iter()
@@ -718,7 +718,7 @@ impl<'a> Builder<'a> {
                     issuer: owned(&d.issuer),
                     issued: opt_date(&d.issued),
                     published: opt_date(&d.published),
-                    body_html: markdown::to_html(&d.body.markdown, 1),
+                    body_html: markdown::to_html(&d.body.markdown, 2),
                     summary: markdown::summary(&d.body.markdown, 80),
                     projects: self
                         .public_projects()
@@ -754,7 +754,7 @@ impl<'a> Builder<'a> {
                     public_until: opt_date(&n.public_until),
                     supplier: owned(&n.supplier),
                     amount: val(&n.amount).map(|m| self.amount(*m)),
-                    body_html: markdown::to_html(&n.body.markdown, 1),
+                    body_html: markdown::to_html(&n.body.markdown, 2),
                     late,
                     findings,
                 }
