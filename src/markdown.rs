@@ -279,7 +279,7 @@ mod tests {
     fn shifts_headings_and_keeps_footnotes_and_alignment() {
         let html = to_html(
             "# 一\n\n## 二\n\n文[^a]\n\n[^a]: 注\n\n| x |\n|:-:|\n| 1 |\n",
-            2,
+            3,
         );
         assert!(
             html.contains("<h3>一</h3>") && html.contains("<h4>二</h4>"),
@@ -290,6 +290,11 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("style=\"text-align: center\""), "{html}");
+        let html = to_html("## 二\n\n### 三\n", 2);
+        assert!(
+            html.contains("<h2>二</h2>") && html.contains("<h3>三</h3>"),
+            "{html}"
+        );
     }
 
     #[test]
