@@ -4,6 +4,7 @@
 //! diagnostics) → [`render`] (site → pages and data) → [`write`] (the only stage that touches
 //! the output folder, atomically).
 
+pub mod calendar;
 pub mod check;
 pub mod date;
 pub mod diag;
@@ -38,6 +39,7 @@ pub struct Options {
 /// A loaded site with every finding about it.
 pub struct Checked {
     pub loaded: Loaded,
+    pub ctx: check::Ctx,
     pub report: Report,
 }
 
@@ -45,14 +47,18 @@ pub struct Checked {
 pub fn check_site(opts: &Options) -> Result<Checked, LoadError> {
     let loaded = load::load(&opts.root)?;
     let as_of = opts.as_of.unwrap_or_else(Date::today_in_china);
-    let ctx = check::Ctx { as_of };
+    let ctx = check::Ctx::new(&loaded.site, as_of);
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(check::run(&loaded.site, &ctx));
     // A file that does not parse yields only its syntax errors: the rest would be noise.
     diagnostics.retain(|d| d.rule == load::toml_reader::SYNTAX || !loaded.broken.contains(&d.file));
     let strict = opts.strict || loaded.site.config.rules.strict;
     let report = Report::new(as_of, diagnostics, strict);
-    Ok(Checked { loaded, report })
+    Ok(Checked {
+        loaded,
+        ctx,
+        report,
+    })
 }
 
 #[derive(Debug)]
@@ -104,10 +110,9 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
     }
     let site = &checked.loaded.site;
     let render_opts = render::RenderOptions {
-        as_of: checked.report.as_of,
         base_url: base_url(opts, site),
     };
-    let rendered = match render::render(site, &checked.report.diagnostics, &render_opts) {
+    let rendered = match render::render(site, &checked.ctx, &render_opts) {
         Ok(r) => r,
         Err(errors) => {
             let mut all: Vec<Diagnostic> = checked.report.diagnostics.clone();

@@ -105,9 +105,7 @@ mod tests {
         ]);
         let d = run(
             &site,
-            &Ctx {
-                as_of: crate::date::Date::parse("2022-01-01").unwrap(),
-            },
+            &Ctx::at(crate::date::Date::parse("2022-01-01").unwrap()),
         );
         assert_eq!(d.len(), 2, "{d:?}");
         assert_eq!(d[0].file, "content/documents/2022/plan.md");

@@ -409,12 +409,7 @@ mod tests {
 
     fn findings(files: &[(&str, &str)]) -> Vec<Diagnostic> {
         let (site, _) = site(files);
-        run(
-            &site,
-            &Ctx {
-                as_of: Date::parse("2022-09-01").unwrap(),
-            },
-        )
+        run(&site, &Ctx::at(Date::parse("2022-09-01").unwrap()))
     }
 
     #[test]

@@ -3,22 +3,59 @@
 //! adding it to `RULES` and nothing else.
 
 mod credit_code;
+mod deadline_overdue;
 mod duplicate_id;
 mod invalid_value;
+mod notice_window;
+mod progress_late;
+mod progress_missing;
+mod publication_late;
 mod required_field;
 mod unknown_reference;
 mod unsafe_content;
 
 pub use credit_code::valid_credit_code;
 
+use crate::calendar::WorkingCalendar;
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::model::Site;
 
-/// What every rule may know besides the site.
+/// What every rule (and every page) may know besides the site: the date things are judged
+/// at, the working-day calendar and the site's rule settings.
 #[derive(Debug, Clone)]
 pub struct Ctx {
     pub as_of: Date,
+    pub calendar: WorkingCalendar,
+    /// Progress for month M is due on this day of month M+1.
+    pub progress_due_day: u32,
+    /// R6: working days allowed between a record's creation and its publication.
+    pub publication_working_days: u32,
+}
+
+impl Ctx {
+    /// The context of a site: its calendar additions and rule settings.
+    pub fn new(site: &Site, as_of: Date) -> Ctx {
+        let extra = &site.config.calendar;
+        let holidays: Vec<Date> = extra.holidays.iter().map(|d| d.value).collect();
+        let workdays: Vec<Date> = extra.workdays.iter().map(|d| d.value).collect();
+        Ctx {
+            as_of,
+            calendar: WorkingCalendar::with_extra(&holidays, &workdays),
+            progress_due_day: site.config.rules.progress_due_day.value,
+            publication_working_days: site.config.rules.publication_working_days.value,
+        }
+    }
+
+    /// Default settings, for tests.
+    pub fn at(as_of: Date) -> Ctx {
+        Ctx {
+            as_of,
+            calendar: WorkingCalendar::official(),
+            progress_due_day: 10,
+            publication_working_days: 20,
+        }
+    }
 }
 
 pub struct Rule {
@@ -35,14 +72,37 @@ pub const RULES: &[Rule] = &[
     duplicate_id::RULE,
     credit_code::RULE,
     unsafe_content::RULE,
+    progress_missing::RULE,
+    progress_late::RULE,
+    publication_late::RULE,
+    notice_window::RULE,
+    deadline_overdue::RULE,
 ];
 
-/// Runs every rule.
+/// Rule id of the warning given when a check needed a year the calendar does not know.
+pub const CALENDAR_YEAR: &str = "calendar-year";
+
+/// Runs every rule, then says which years were counted without an official calendar.
 pub fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
-    RULES
+    let mut out: Vec<Diagnostic> = RULES
         .iter()
         .flat_map(|rule| (rule.run)(site, ctx))
-        .collect()
+        .collect();
+    for year in ctx.calendar.guessed_years() {
+        out.push(
+            Diagnostic::warning(
+                CALENDAR_YEAR,
+                &site.config.file,
+                format!(
+                    "内置日历还没有 {year} 年的法定节假日和调休安排，本次检查按周一至周五为工作日计算 {year} 年的期限"
+                ),
+            )
+            .hint(format!(
+                "国务院办公厅公布 {year} 年安排后，升级 gongkai，或在 config.toml 里逐日补充 [[calendar.holidays]] date = {year}-01-01 和 [[calendar.workdays]]"
+            )),
+        );
+    }
+    out
 }
 
 #[cfg(test)]

@@ -375,9 +375,7 @@ mod tests {
         let (site, _) = site(files);
         run(
             &site,
-            &Ctx {
-                as_of: crate::date::Date::parse("2022-09-01").unwrap(),
-            },
+            &Ctx::at(crate::date::Date::parse("2022-09-01").unwrap()),
         )
     }
 

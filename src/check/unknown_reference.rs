@@ -212,9 +212,7 @@ mod tests {
         ]);
         let d = run(
             &site,
-            &Ctx {
-                as_of: crate::date::Date::parse("2022-01-01").unwrap(),
-            },
+            &Ctx::at(crate::date::Date::parse("2022-01-01").unwrap()),
         );
         let got: Vec<(&str, &str)> = d
             .iter()

@@ -55,9 +55,7 @@ mod tests {
         ]);
         let d = run(
             &site,
-            &Ctx {
-                as_of: crate::date::Date::parse("2022-01-01").unwrap(),
-            },
+            &Ctx::at(crate::date::Date::parse("2022-01-01").unwrap()),
         );
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(

@@ -8,7 +8,7 @@ pub mod views;
 use serde::Serialize;
 use tera::Context;
 
-use crate::date::Date;
+use crate::check::Ctx;
 use crate::diag::Diagnostic;
 use crate::model::{Site, text};
 use crate::write::{Asset, OutputFile};
@@ -17,7 +17,6 @@ use views::Model;
 pub use theme::{DEFAULT_STATIC, DEFAULT_TEMPLATES};
 
 pub struct RenderOptions {
-    pub as_of: Date,
     /// Absolute address of the site, without a trailing slash, when known.
     pub base_url: Option<String>,
 }
@@ -43,15 +42,10 @@ struct PageMeta {
     canonical: Option<String>,
 }
 
-/// Renders the site. `diagnostics` are this run's findings: their public warnings appear on
-/// the pages of the records they concern.
-pub fn render(
-    site: &Site,
-    diagnostics: &[Diagnostic],
-    opts: &RenderOptions,
-) -> Result<Rendered, Vec<Diagnostic>> {
+/// Renders the site as of `ctx.as_of`.
+pub fn render(site: &Site, ctx: &Ctx, opts: &RenderOptions) -> Result<Rendered, Vec<Diagnostic>> {
     let theme = theme::load(&site.root, text(&site.config.theme))?;
-    let model = views::build(site, opts.as_of, opts.base_url.as_deref(), diagnostics);
+    let model = views::build(site, ctx, opts.base_url.as_deref());
     let mut tera = theme.tera;
     tera.global_context().insert("site", &model.site);
     let r = Renderer {

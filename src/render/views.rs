@@ -6,21 +6,12 @@ use std::collections::BTreeMap;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
+use crate::check::Ctx;
 use crate::date::Date;
-use crate::diag::{Diagnostic, Severity};
-use crate::facts::{self, Status, is_public};
+use crate::facts::{self, Status, Timeliness, WindowKind, is_public};
 use crate::markdown;
 use crate::model::*;
 use crate::money::{Money, display_decimal};
-
-/// The warning rules whose findings the public sees (SPEC §4).
-pub const PUBLIC_WARNINGS: &[&str] = &[
-    "progress-missing",
-    "progress-late",
-    "publication-late",
-    "notice-window",
-    "deadline-overdue",
-];
 
 #[derive(Serialize, Clone, Debug)]
 pub struct DateView {
@@ -72,6 +63,8 @@ pub struct SiteView {
     pub unit: String,
     pub base_url: Option<String>,
     pub as_of: DateView,
+    pub progress_due_day: u32,
+    pub publication_working_days: u32,
     pub publisher: PublisherView,
     pub channels: Vec<ChannelGroup>,
 }
@@ -133,7 +126,8 @@ pub struct DocumentView {
     pub summary: String,
     /// Projects this decision approved.
     pub projects: Vec<ProjectRef>,
-    pub late: Vec<String>,
+    /// How it was published late, if it was (R6).
+    pub late: Option<String>,
 }
 
 #[derive(Serialize, Clone, Debug)]
@@ -171,6 +165,8 @@ pub struct ProjectView {
     pub notices: Vec<NoticeRef>,
     /// Ids of the public warning rules that apply to this project.
     pub late: Vec<String>,
+    /// Short public markers for lists: 未按期更新, 逾期公开, 逾期完工 …
+    pub flags: Vec<&'static str>,
     /// The warnings themselves, in Chinese, for the public.
     pub findings: Vec<String>,
 }
@@ -216,6 +212,10 @@ pub struct DisbursementView {
 pub struct TimelineEntry {
     pub month: String,
     pub month_label: String,
+    /// When the report is due.
+    pub due: DateView,
+    /// `on-time`, `late`, `missing` or `not-due`.
+    pub state: &'static str,
     pub published: Option<DateView>,
     pub percent: Option<String>,
     pub disbursed: Option<Amount>,
@@ -254,8 +254,16 @@ pub struct NoticeView {
     pub supplier: Option<String>,
     pub amount: Option<Amount>,
     pub body_html: String,
-    pub late: Vec<String>,
-    pub findings: Vec<String>,
+    /// Whether any window was missed.
+    pub late: bool,
+    pub windows: Vec<WindowView>,
+}
+
+/// One R7 window of a notice, as the public reads it.
+#[derive(Serialize, Debug)]
+pub struct WindowView {
+    pub met: bool,
+    pub text: String,
 }
 
 // ---------------------------------------------------------------- funds and overview
@@ -314,9 +322,28 @@ pub struct OverviewView {
     pub completion: Option<String>,
     pub project_count: usize,
     pub statuses: Vec<StatusCount>,
+    /// Disclosures due by the as-of date, by how they were made.
+    pub disclosures: Tally,
+    /// Records with a lateness or gap the public should see, with what it is.
+    pub attention: Vec<Attention>,
+    pub latest: Vec<Update>,
+}
+
+/// Counts of disclosures due: project and document publications (R6), monthly reports (R2)
+/// and procurement notices (R7).
+#[derive(Serialize, Debug, Default, Clone, Copy)]
+pub struct Tally {
+    pub due: usize,
     pub on_time: usize,
     pub late: usize,
-    pub latest: Vec<Update>,
+    pub missing: usize,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Attention {
+    pub title: String,
+    pub url: String,
+    pub notes: Vec<String>,
 }
 
 #[derive(Serialize, Debug)]
@@ -355,10 +382,9 @@ pub struct Model {
     pub statuses: Vec<Labelled>,
 }
 
-/// Builds the model of the public site as of `as_of`; `warnings` are the findings the public
-/// is shown next to the records they concern.
-pub fn build(site: &Site, as_of: Date, base_url: Option<&str>, warnings: &[Diagnostic]) -> Model {
-    let b = Builder::new(site, as_of, warnings);
+/// Builds the model of the public site as of `ctx.as_of`.
+pub fn build(site: &Site, ctx: &Ctx, base_url: Option<&str>) -> Model {
+    let b = Builder::new(site, ctx);
     let projects: Vec<ProjectView> = b.public_projects().map(|p| b.project(p)).collect();
     let documents = b.documents();
     let notices = b.notices();
@@ -395,22 +421,14 @@ pub fn build(site: &Site, as_of: Date, base_url: Option<&str>, warnings: &[Diagn
 
 struct Builder<'a> {
     site: &'a Site,
+    ctx: &'a Ctx,
     as_of: Date,
     unit: String,
     empty: Programme,
-    /// Public warnings by file.
-    warnings: BTreeMap<&'a str, Vec<&'a Diagnostic>>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(site: &'a Site, as_of: Date, warnings: &'a [Diagnostic]) -> Self {
-        let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
-        for w in warnings
-            .iter()
-            .filter(|w| w.severity == Severity::Warning && PUBLIC_WARNINGS.contains(&w.rule))
-        {
-            by_file.entry(w.file.as_str()).or_default().push(w);
-        }
+    fn new(site: &'a Site, ctx: &'a Ctx) -> Self {
         let unit = site
             .programme
             .as_ref()
@@ -418,10 +436,10 @@ impl<'a> Builder<'a> {
             .to_string();
         Builder {
             site,
-            as_of,
+            ctx,
+            as_of: ctx.as_of,
             unit,
             empty: Programme::default(),
-            warnings: by_file,
         }
     }
 
@@ -464,18 +482,6 @@ impl<'a> Builder<'a> {
             .unwrap_or_else(|| id.to_string())
     }
 
-    fn late(&self, files: &[&str]) -> (Vec<String>, Vec<String>) {
-        let found: Vec<&&Diagnostic> = files
-            .iter()
-            .filter_map(|f| self.warnings.get(f))
-            .flatten()
-            .collect();
-        let mut rules: Vec<String> = found.iter().map(|d| d.rule.to_string()).collect();
-        rules.sort();
-        rules.dedup();
-        (rules, found.iter().map(|d| d.message.clone()).collect())
-    }
-
     fn site_view(&self, base_url: Option<&str>) -> SiteView {
         let c = &self.site.config;
         let p = &c.publisher;
@@ -486,6 +492,8 @@ impl<'a> Builder<'a> {
             unit: self.unit.clone(),
             base_url: base_url.map(|u| u.trim_end_matches('/').to_string()),
             as_of: date(self.as_of),
+            progress_due_day: self.ctx.progress_due_day,
+            publication_working_days: self.ctx.publication_working_days,
             publisher: PublisherView {
                 name: owned(&p.name).unwrap_or_default(),
                 phone: owned(&p.phone),
@@ -561,9 +569,23 @@ impl<'a> Builder<'a> {
             .collect();
         related.sort_by_key(|n| (val(&n.published).copied(), n.id.clone()));
         let notices: Vec<NoticeRef> = related.into_iter().map(|n| self.notice_ref(n)).collect();
-        let mut files: Vec<&str> = vec![p.file.as_str()];
-        files.extend(p.progress.iter().map(|r| r.file.as_str()));
-        let (late, findings) = self.late(&files);
+        let months = facts::progress_months(p, self.ctx);
+        let rules = facts::project_late_rules(p, self.site, self.ctx);
+        let mut flags: Vec<&'static str> = rules
+            .iter()
+            .filter_map(|r| match *r {
+                "progress-missing" => Some("未按期更新"),
+                "progress-late" | "publication-late" => Some("逾期公开"),
+                "notice-window" => Some("公示期不足"),
+                _ => None,
+            })
+            .collect();
+        if facts::completed_late(p, self.as_of).is_some() {
+            flags.push("逾期完工");
+        }
+        flags.dedup();
+        let late = rules.into_iter().map(String::from).collect();
+        let findings = self.project_findings(p, &f, &months);
         ProjectView {
             id: p.id.clone(),
             url: format!("projects/{}/", p.id),
@@ -641,25 +663,119 @@ impl<'a> Builder<'a> {
             disbursed_percent: ratio(f.disbursed, f.funding_total),
             body_html: markdown::to_html(&p.body.markdown, 3),
             summary: markdown::summary(&p.body.markdown, 80),
-            timeline: f.reports.iter().map(|r| self.timeline_entry(r)).collect(),
+            timeline: months
+                .iter()
+                .rev()
+                .map(|m| self.timeline_entry(m))
+                .collect(),
             notices,
             late,
+            flags,
             findings,
         }
     }
 
-    fn timeline_entry(&self, r: &ProgressReport) -> TimelineEntry {
-        let (_, markers) = self.late(&[r.file.as_str()]);
+    /// What the public is told about a project's timeliness, one sentence each.
+    fn project_findings(
+        &self,
+        p: &Project,
+        f: &facts::ProjectFacts,
+        months: &[facts::MonthState],
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        if f.status == Status::Overdue
+            && let Some(deadline) = val(&p.deadline)
+        {
+            out.push(format!(
+                "逾期未完成：完成时限为 {}，到 {} 已超过 {} 天，项目仍未完工。",
+                deadline.chinese(),
+                self.as_of.chinese(),
+                deadline.days_until(self.as_of)
+            ));
+        }
+        if let Some(days) = facts::completed_late(p, self.as_of) {
+            out.push(format!("逾期完工：项目完工日期比完成时限晚 {days} 天。"));
+        }
+        if let Some(x) = facts::project_publication(p, self.site, self.ctx).filter(|x| x.is_late())
+        {
+            out.push(format!(
+                "逾期公开：决策文件于 {} 印发，项目信息应于 {} 前公开，实际 {} 公开。",
+                x.created.chinese(),
+                x.due.chinese(),
+                x.published.chinese()
+            ));
+        }
+        let missing: Vec<String> = months
+            .iter()
+            .filter(|m| m.state == Timeliness::Missing)
+            .map(|m| m.month.chinese())
+            .collect();
+        if !missing.is_empty() {
+            out.push(format!(
+                "未按期更新：{} 的建设进度到期未公开。",
+                missing.join("、")
+            ));
+        }
+        let late: Vec<String> = months
+            .iter()
+            .filter(|m| m.state == Timeliness::Late)
+            .map(|m| m.month.chinese())
+            .collect();
+        if !late.is_empty() {
+            out.push(format!(
+                "逾期公开：{} 的建设进度公开晚于规定日期。",
+                late.join("、")
+            ));
+        }
+        let notices = self
+            .public_notices()
+            .filter(|n| text(&n.project) == Some(p.id.as_str()));
+        for n in notices {
+            if facts::notice_windows(n, self.ctx).iter().any(|w| !w.met()) {
+                out.push(format!(
+                    "采购公告“{}”未满足公示时限。",
+                    owned(&n.title).unwrap_or_default()
+                ));
+            }
+        }
+        out
+    }
+
+    fn timeline_entry(&self, m: &facts::MonthState) -> TimelineEntry {
+        let r = m.report;
+        let published = r.and_then(|r| val(&r.published).copied());
+        let marker = match (m.state, published) {
+            (Timeliness::Missing, _) => Some(format!(
+                "未按期更新：应于 {} 前公开，到 {} 仍未公开",
+                m.due.chinese(),
+                self.as_of.chinese()
+            )),
+            (Timeliness::Late, Some(on)) => Some(format!(
+                "逾期公开：应于 {} 前公开，实际 {} 公开",
+                m.due.chinese(),
+                on.chinese()
+            )),
+            _ => None,
+        };
         TimelineEntry {
-            month: r.month.to_string(),
-            month_label: r.month.chinese(),
-            published: opt_date(&r.published),
-            percent: val(&r.percent).map(|d| percent_text(*d)),
-            disbursed: val(&r.disbursed).map(|m| self.amount(*m)),
-            body_html: markdown::to_html(&r.body.markdown, 4),
+            month: m.month.to_string(),
+            month_label: m.month.chinese(),
+            due: date(m.due),
+            state: match m.state {
+                Timeliness::OnTime => "on-time",
+                Timeliness::Late => "late",
+                Timeliness::Missing => "missing",
+                Timeliness::NotDue => "not-due",
+            },
+            published: published.map(date),
+            percent: r.and_then(|r| val(&r.percent)).map(|d| percent_text(*d)),
+            disbursed: r.and_then(|r| val(&r.disbursed)).map(|m| self.amount(*m)),
+            body_html: r
+                .map(|r| markdown::to_html(&r.body.markdown, 4))
+                .unwrap_or_default(),
             actuals: r
-                .actuals
                 .iter()
+                .flat_map(|r| r.actuals.iter())
                 .filter_map(|a| {
                     Some(ActualView {
                         indicator: owned(&a.indicator)?,
@@ -667,7 +783,7 @@ impl<'a> Builder<'a> {
                     })
                 })
                 .collect(),
-            markers,
+            markers: marker.into_iter().collect(),
         }
     }
 
@@ -705,7 +821,16 @@ impl<'a> Builder<'a> {
         docs.into_iter()
             .map(|d| {
                 let kind = val(&d.kind).copied().unwrap_or(DocKind::Other);
-                let (late, _) = self.late(&[d.file.as_str()]);
+                let late = facts::document_publication(d, self.ctx)
+                    .filter(|x| x.is_late())
+                    .map(|x| {
+                        format!(
+                            "逾期公开：成文于 {}，应于 {} 前公开，实际 {} 公开",
+                            x.created.chinese(),
+                            x.due.chinese(),
+                            x.published.chinese()
+                        )
+                    });
                 DocumentView {
                     id: d.id.clone(),
                     url: format!("documents/{}/", d.id),
@@ -741,7 +866,43 @@ impl<'a> Builder<'a> {
                     .and_then(|id| self.site.projects.iter().find(|p| p.id == id))
                     .filter(|p| is_public(&p.published, self.as_of))
                     .map(|p| self.project_ref(p));
-                let (late, findings) = self.late(&[n.file.as_str()]);
+                let windows: Vec<WindowView> = facts::notice_windows(n, self.ctx)
+                    .into_iter()
+                    .map(|w| {
+                        let text = match (w.kind, w.met()) {
+                            (WindowKind::PublishBy, true) => {
+                                format!(
+                                    "{}：应于 {} 前公开，{} 公开，符合",
+                                    w.rule,
+                                    w.required.chinese(),
+                                    w.actual.chinese()
+                                )
+                            }
+                            (WindowKind::PublishBy, false) => format!(
+                                "未满足“{}”：应于 {} 前公开，实际 {} 公开",
+                                w.rule,
+                                w.required.chinese(),
+                                w.actual.chinese()
+                            ),
+                            (WindowKind::DisplayUntil, true) => {
+                                format!(
+                                    "{}：应公示至 {}，公示至 {}，符合",
+                                    w.rule,
+                                    w.required.chinese(),
+                                    w.actual.chinese()
+                                )
+                            }
+                            (WindowKind::DisplayUntil, false) => format!(
+                                "未满足“{}”：应公示至 {}，实际只到 {}",
+                                w.rule,
+                                w.required.chinese(),
+                                w.actual.chinese()
+                            ),
+                        };
+                        WindowView { met: w.met(), text }
+                    })
+                    .collect();
+                let late = windows.iter().any(|w| !w.met);
                 NoticeView {
                     id: n.id.clone(),
                     url: format!("notices/{}/", n.id),
@@ -756,7 +917,7 @@ impl<'a> Builder<'a> {
                     amount: val(&n.amount).map(|m| self.amount(*m)),
                     body_html: markdown::to_html(&n.body.markdown, 2),
                     late,
-                    findings,
+                    windows,
                 }
             })
             .collect()
@@ -893,10 +1054,37 @@ impl<'a> Builder<'a> {
             .map(|f| f.percent.unwrap_or_default() * f.funding_total.0)
             .sum();
         let completion = (!funded.is_zero()).then(|| percent_text(weighted / funded.0));
-        let late = projects.iter().filter(|p| !p.late.is_empty()).count()
-            + docs.iter().filter(|d| !d.late.is_empty()).count()
-            + notices.iter().filter(|n| !n.late.is_empty()).count();
-        let records = projects.len() + docs.len() + notices.len();
+        let tally = self.tally(&public);
+        let mut attention: Vec<Attention> = Vec::new();
+        for p in projects.iter().filter(|p| !p.findings.is_empty()) {
+            attention.push(Attention {
+                title: p.name.clone(),
+                url: p.url.clone(),
+                notes: p.findings.clone(),
+            });
+        }
+        for d in docs {
+            if let Some(late) = &d.late {
+                attention.push(Attention {
+                    title: d.title.clone(),
+                    url: d.url.clone(),
+                    notes: vec![late.clone()],
+                });
+            }
+        }
+        for n in notices.iter().filter(|n| n.late) {
+            let notes = n
+                .windows
+                .iter()
+                .filter(|w| !w.met)
+                .map(|w| w.text.clone())
+                .collect();
+            attention.push(Attention {
+                title: n.title.clone(),
+                url: n.url.clone(),
+                notes,
+            });
+        }
         OverviewView {
             description: owned(&prog.description).unwrap_or_default(),
             year: val(&prog.year).copied(),
@@ -926,10 +1114,43 @@ impl<'a> Builder<'a> {
                     count: all_facts.iter().filter(|f| f.status == *s).count(),
                 })
                 .collect(),
-            on_time: records - late,
-            late,
+            disclosures: tally,
+            attention,
             latest: self.latest(10),
         }
+    }
+
+    fn tally(&self, projects: &[&Project]) -> Tally {
+        let mut t = Tally::default();
+        let mut count = |late: bool| if late { t.late += 1 } else { t.on_time += 1 };
+        for p in projects {
+            if let Some(x) = facts::project_publication(p, self.site, self.ctx) {
+                count(x.is_late());
+            }
+        }
+        for d in &self.site.documents {
+            if let Some(x) = facts::document_publication(d, self.ctx) {
+                count(x.is_late());
+            }
+        }
+        for n in self.public_notices() {
+            let windows = facts::notice_windows(n, self.ctx);
+            if !windows.is_empty() {
+                count(windows.iter().any(|w| !w.met()));
+            }
+        }
+        for p in projects {
+            for m in facts::progress_months(p, self.ctx) {
+                match m.state {
+                    Timeliness::OnTime => t.on_time += 1,
+                    Timeliness::Late => t.late += 1,
+                    Timeliness::Missing => t.missing += 1,
+                    Timeliness::NotDue => {}
+                }
+            }
+        }
+        t.due = t.on_time + t.late + t.missing;
+        t
     }
 
     /// The most recent public records and reports, newest first.

@@ -1,0 +1,72 @@
+//! `deadline-overdue` (warning): a project's deadline has passed and it is not completed.
+
+use super::{Ctx, Rule};
+use crate::diag::Diagnostic;
+use crate::facts::{self, Status, is_public};
+use crate::model::*;
+
+pub const RULE: Rule = Rule {
+    id: "deadline-overdue",
+    source: "R1：完成时限",
+    run,
+};
+
+fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for p in site
+        .projects
+        .iter()
+        .filter(|p| is_public(&p.published, ctx.as_of))
+    {
+        if facts::project(p, ctx.as_of).status != Status::Overdue {
+            continue;
+        }
+        let Some(deadline) = &p.deadline else {
+            continue;
+        };
+        out.push(
+            Diagnostic::warning(
+                RULE.id,
+                &p.file,
+                format!(
+                    "完成时限 {} 已过 {} 天，到 {} 项目仍未完工（逾期未完成）",
+                    deadline.value.chinese(),
+                    deadline.value.days_until(ctx.as_of),
+                    ctx.as_of.chinese()
+                ),
+            )
+            .span(deadline.line, deadline.col, deadline.width)
+            .field("deadline")
+            .hint("完工后加一行 completed = 完工日期；如经批准延期，按批准文件修改 deadline 并在正文说明"),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::site;
+    use crate::date::Date;
+
+    #[test]
+    fn overdue_the_day_after_the_deadline_until_completed() {
+        let (s, _) = site(&[
+            ("config.toml", ""),
+            (
+                "content/projects/a/index.md",
+                "+++\nstart = 2022-06-01\ndeadline = 2022-08-31\ncompleted = 2022-09-15\n+++\nx\n",
+            ),
+        ]);
+        let at = |d: &str| run(&s, &Ctx::at(Date::parse(d).unwrap()));
+        assert!(at("2022-08-31").is_empty());
+        let d = at("2022-09-01");
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            (d[0].line, d[0].field.as_deref()),
+            (Some(3), Some("deadline"))
+        );
+        assert!(at("2022-09-14").len() == 1);
+        assert!(at("2022-09-15").is_empty());
+    }
+}
