@@ -86,6 +86,16 @@ pub struct Config {
     pub channels: Channels,
     pub rules: RuleSettings,
     pub calendar: CalendarExtra,
+    pub data: DataSettings,
+}
+
+/// `[data]`: how the open data describes itself.
+#[derive(Debug, Default)]
+pub struct DataSettings {
+    /// OCDS ocid prefix registered with the Open Contracting Partnership (`ocds-xxxxxx`).
+    pub ocid_prefix: Field<String>,
+    /// The licence the data is published under.
+    pub license: Field<String>,
 }
 
 #[derive(Debug, Default)]
@@ -219,6 +229,11 @@ pub struct Programme {
 }
 
 impl Programme {
+    /// Whether the source with this id is central funds.
+    pub fn is_central(&self, source: &str) -> bool {
+        self.source(source).is_some_and(FundSource::is_central)
+    }
+
     pub fn unit(&self) -> &str {
         text(&self.unit).unwrap_or("万元")
     }
@@ -239,6 +254,22 @@ pub struct FundSource {
     pub id: Field<String>,
     pub name: Field<String>,
     pub amount: Field<Money>,
+    /// `central = true|false`; when absent, a source is central if its id is `central` or its
+    /// name mentions 中央.
+    pub central: Field<bool>,
+}
+
+impl FundSource {
+    /// Central funds are the ones R8 and R9 restrict.
+    pub fn is_central(&self) -> bool {
+        match val(&self.central) {
+            Some(c) => *c,
+            None => {
+                text(&self.id) == Some("central")
+                    || text(&self.name).is_some_and(|n| n.contains("中央"))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -365,6 +396,13 @@ pub struct Funding {
 }
 
 impl Funding {
+    /// Whether any central source funds this project.
+    pub fn has_central(&self, programme: &Programme) -> bool {
+        self.entries
+            .iter()
+            .any(|(k, m)| programme.is_central(&k.value) && m.value > Money::ZERO)
+    }
+
     pub fn total(&self) -> Money {
         self.entries.iter().map(|(_, m)| m.value).sum()
     }

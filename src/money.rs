@@ -153,3 +153,51 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    //! Sums and shares are exact for any decimals: checked against integer arithmetic on the
+    //! same numbers scaled to whole units of 10⁻⁴.
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::check::share;
+
+    /// An amount with up to 4 decimal places, as (units of 0.0001, text).
+    fn amount() -> impl Strategy<Value = (i128, String)> {
+        (0i64..100_000_000_000, 0u32..=4).prop_map(|(n, scale)| {
+            let units = (n as i128) * 10i128.pow(4 - scale);
+            let d = Decimal::new(n, scale);
+            (units, d.to_string())
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn sums_are_exact(parts in proptest::collection::vec(amount(), 1..40)) {
+            let total: Money = parts.iter().map(|(_, t)| Money(parse_decimal(t).unwrap())).sum();
+            let units: i128 = parts.iter().map(|(u, _)| *u).sum();
+            prop_assert_eq!(total.0, Decimal::from_i128_with_scale(units, 4));
+        }
+
+        #[test]
+        fn shares_round_half_up_exactly((part, p) in amount(), (whole, w) in amount(), scale in 0u32..=3) {
+            prop_assume!(whole > 0);
+            let got = share(Money(parse_decimal(&p).unwrap()), Money(parse_decimal(&w).unwrap()), scale).unwrap();
+            // part / whole * 100, in units of 10^-scale, rounded half up, by integers alone.
+            let num = part * 100 * 10i128.pow(scale);
+            let expected = (2 * num + whole) / (2 * whole);
+            prop_assert_eq!(got, Decimal::from_i128_with_scale(expected, scale));
+        }
+    }
+
+    #[test]
+    fn point_one_plus_point_two() {
+        let sum: Money = ["0.1", "0.2"]
+            .iter()
+            .map(|s| Money(parse_decimal(s).unwrap()))
+            .sum();
+        assert_eq!(sum.to_string(), "0.3");
+    }
+}

@@ -2,19 +2,25 @@
 //! own module with its id, the spec rule it enforces, and its tests; adding a rule means
 //! adding it to `RULES` and nothing else.
 
+mod contractor_mismatch;
 mod credit_code;
 mod deadline_overdue;
 mod duplicate_id;
+mod duplicate_location;
+mod fund_overrun;
+mod fund_sum_mismatch;
 mod invalid_value;
 mod notice_window;
 mod progress_late;
 mod progress_missing;
+mod prohibited_use;
 mod publication_late;
 mod required_field;
 mod unknown_reference;
 mod unsafe_content;
 
 pub use credit_code::valid_credit_code;
+pub use fund_sum_mismatch::share;
 
 use crate::calendar::WorkingCalendar;
 use crate::date::Date;
@@ -72,6 +78,12 @@ pub const RULES: &[Rule] = &[
     duplicate_id::RULE,
     credit_code::RULE,
     unsafe_content::RULE,
+    fund_sum_mismatch::RULE,
+    fund_overrun::RULE,
+    prohibited_use::RULE,
+    duplicate_location::VILLAGE,
+    duplicate_location::ROUTE,
+    contractor_mismatch::RULE,
     progress_missing::RULE,
     progress_late::RULE,
     publication_late::RULE,

@@ -61,6 +61,11 @@ pub fn config(mut t: Table, d: &mut Diags) -> Config {
         c.rules.strict = r.boolean("strict", d).is_some_and(|b| b.value);
         r.finish(d);
     }
+    if let Some(mut data) = t.table("data", d) {
+        c.data.ocid_prefix = data.string("ocid_prefix", d);
+        c.data.license = data.string("license", d);
+        data.finish(d);
+    }
     if let Some(mut cal) = t.table("calendar", d) {
         c.calendar.holidays = calendar_days(&mut cal, "holidays", d);
         c.calendar.workdays = calendar_days(&mut cal, "workdays", d);
@@ -128,6 +133,7 @@ pub fn programme(mut t: Table, d: &mut Diags) -> Programme {
                 id: s.string("id", d),
                 name: s.string("name", d),
                 amount: s.money("amount", d),
+                central: s.boolean("central", d),
             };
             s.finish(d);
             src

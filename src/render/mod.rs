@@ -1,6 +1,7 @@
 //! Stage 3, **render**: the checked site becomes pages and data, in memory. Nothing here touches
 //! the output folder; `write` does that.
 
+mod charts;
 mod data;
 mod theme;
 pub mod views;
@@ -61,10 +62,7 @@ pub fn render(site: &Site, ctx: &Ctx, opts: &RenderOptions) -> Result<Rendered, 
             format!("模板渲染失败：{e}"),
         )]
     })?;
-    files.push(OutputFile::new(
-        "data/projects.json",
-        data::projects_json(&model, |url| r.absolute(url)),
-    ));
+    files.extend(data::files(&model, &|url| r.absolute(url)));
     Ok(Rendered {
         files,
         assets: theme.assets,
@@ -238,6 +236,19 @@ impl Renderer<'_> {
                 "征求意见窗口、纪检监察和审计举报窗口",
             ),
             |_| {},
+        )?;
+        self.page(
+            out,
+            "data.html",
+            self.meta(
+                "data/",
+                "data",
+                "开放数据",
+                "项目、进度、资金拨付和采购公告的数据下载",
+            ),
+            |c| {
+                c.insert("site_sources", &m.funds.sources);
+            },
         )?;
         let mut not_found = self.meta("404.html", "none", "页面不存在", "");
         not_found.root = match &self.base_url {

@@ -31,6 +31,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "notice.html",
     "funds.html",
     "supervision.html",
+    "data.html",
     "404.html",
 ];
 

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
+use super::charts;
 use crate::check::Ctx;
 use crate::date::Date;
 use crate::facts::{self, Status, Timeliness, WindowKind, is_public};
@@ -36,6 +37,9 @@ pub struct Amount {
     pub value: String,
     /// With the unit: `35.5 万元`.
     pub text: String,
+    /// The exact amount, for data formats.
+    #[serde(skip)]
+    pub money: Money,
 }
 
 fn percent_text(d: Decimal) -> String {
@@ -65,6 +69,13 @@ pub struct SiteView {
     pub as_of: DateView,
     pub progress_due_day: u32,
     pub publication_working_days: u32,
+    /// The licence of the open data.
+    pub data_license: String,
+    /// OCDS ocid prefix.
+    pub ocid_prefix: String,
+    /// How many yuan one unit is (10000 for 万元).
+    #[serde(skip)]
+    pub yuan_per_unit: Decimal,
     pub publisher: PublisherView,
     pub channels: Vec<ChannelGroup>,
 }
@@ -202,8 +213,11 @@ pub struct LocationView {
 
 #[derive(Serialize, Debug)]
 pub struct DisbursementView {
+    /// `<project id>-<n>`, stable while earlier payments stay as they are.
+    pub id: String,
     pub date: Option<DateView>,
     pub amount: Amount,
+    pub source: String,
     pub source_name: String,
     pub purpose: String,
 }
@@ -220,6 +234,8 @@ pub struct TimelineEntry {
     pub percent: Option<String>,
     pub disbursed: Option<Amount>,
     pub body_html: String,
+    /// The report's first paragraph as plain text.
+    pub summary: String,
     pub actuals: Vec<ActualView>,
     /// Public markers for this month (未按期更新, 逾期公开 …) with their explanation.
     pub markers: Vec<String>,
@@ -237,7 +253,9 @@ pub struct NoticeRef {
     pub url: String,
     pub title: String,
     pub kind: Labelled,
+    pub event: Option<DateView>,
     pub published: Option<DateView>,
+    pub amount: Option<Amount>,
 }
 
 #[derive(Serialize, Debug)]
@@ -270,6 +288,9 @@ pub struct WindowView {
 
 #[derive(Serialize, Debug)]
 pub struct FundsView {
+    /// Inline SVG: by source, then by category.
+    pub source_chart: String,
+    pub category_chart: String,
     pub sources: Vec<SourceRow>,
     pub categories: Vec<CategoryRow>,
     pub total: Amount,
@@ -452,6 +473,7 @@ impl<'a> Builder<'a> {
         Amount {
             text: format!("{value} {}", self.unit),
             value,
+            money: m,
         }
     }
 
@@ -494,6 +516,14 @@ impl<'a> Builder<'a> {
             as_of: date(self.as_of),
             progress_due_day: self.ctx.progress_due_day,
             publication_working_days: self.ctx.publication_working_days,
+            data_license: owned(&c.data.license).unwrap_or_else(|| {
+                format!(
+                    "本专栏的开放数据可以自由下载、复制、使用和转载，请注明来源：{}",
+                    owned(&p.name).unwrap_or_default()
+                )
+            }),
+            ocid_prefix: owned(&c.data.ocid_prefix).unwrap_or_else(|| "ocds-gongkai".into()),
+            yuan_per_unit: crate::money::yuan_per_unit(&self.unit).unwrap_or(Decimal::from(10_000)),
             publisher: PublisherView {
                 name: owned(&p.name).unwrap_or_default(),
                 phone: owned(&p.phone),
@@ -650,8 +680,11 @@ impl<'a> Builder<'a> {
                 .disbursements
                 .iter()
                 .filter(|d| val(&d.date).is_some_and(|d| *d <= self.as_of))
-                .map(|d| DisbursementView {
+                .enumerate()
+                .map(|(n, d)| DisbursementView {
+                    id: format!("{}-{}", p.id, n + 1),
                     date: opt_date(&d.date),
+                    source: owned(&d.source).unwrap_or_default(),
                     amount: self.amount(val(&d.amount).copied().unwrap_or_default()),
                     source_name: text(&d.source)
                         .map(|s| self.source_name(s))
@@ -773,6 +806,9 @@ impl<'a> Builder<'a> {
             body_html: r
                 .map(|r| markdown::to_html(&r.body.markdown, 4))
                 .unwrap_or_default(),
+            summary: r
+                .map(|r| markdown::summary(&r.body.markdown, 200))
+                .unwrap_or_default(),
             actuals: r
                 .iter()
                 .flat_map(|r| r.actuals.iter())
@@ -800,7 +836,9 @@ impl<'a> Builder<'a> {
             url: format!("notices/{}/", n.id),
             title: owned(&n.title).unwrap_or_default(),
             kind: notice_kind(n),
+            event: opt_date(&n.event),
             published: opt_date(&n.published),
+            amount: val(&n.amount).map(|m| self.amount(*m)),
         }
     }
 
@@ -954,7 +992,7 @@ impl<'a> Builder<'a> {
                     .map(|(_, v)| pick(v))
                     .sum()
             };
-        let sources = prog
+        let sources: Vec<SourceRow> = prog
             .sources
             .iter()
             .filter_map(|s| {
@@ -980,7 +1018,7 @@ impl<'a> Builder<'a> {
                 })
             })
             .collect();
-        let categories = prog
+        let categories: Vec<CategoryRow> = prog
             .categories
             .iter()
             .filter_map(|c| {
@@ -1019,7 +1057,71 @@ impl<'a> Builder<'a> {
             .iter()
             .filter_map(|s| val(&s.amount).copied())
             .sum();
+        let unit = &self.unit;
+        let source_chart = charts::bars(
+            "chart-sources",
+            &format!("按资金来源：计划、分配到板块、安排到项目和已拨付（{unit}）"),
+            &[
+                charts::Series {
+                    name: "计划",
+                    class: "bar-plan",
+                },
+                charts::Series {
+                    name: "分配到板块",
+                    class: "bar-allocated",
+                },
+                charts::Series {
+                    name: "安排到项目",
+                    class: "bar-funded",
+                },
+                charts::Series {
+                    name: "已拨付",
+                    class: "bar-paid",
+                },
+            ],
+            &sources
+                .iter()
+                .map(|s: &SourceRow| charts::Group {
+                    label: s.name.clone(),
+                    values: vec![
+                        s.amount.money,
+                        s.allocated.money,
+                        s.funded.money,
+                        s.disbursed.money,
+                    ],
+                })
+                .collect::<Vec<_>>(),
+            unit,
+        );
+        let category_chart = charts::bars(
+            "chart-categories",
+            &format!("按项目板块：计划分配、安排到项目和已拨付（{unit}）"),
+            &[
+                charts::Series {
+                    name: "计划分配",
+                    class: "bar-allocated",
+                },
+                charts::Series {
+                    name: "安排到项目",
+                    class: "bar-funded",
+                },
+                charts::Series {
+                    name: "已拨付",
+                    class: "bar-paid",
+                },
+            ],
+            &categories
+                .iter()
+                .map(|c: &CategoryRow| charts::Group {
+                    label: c.name.clone(),
+                    values: vec![c.allocated.money, c.funded.money, c.disbursed.money],
+                })
+                .collect::<Vec<_>>(),
+            unit,
+        );
         FundsView {
+            source_chart,
+            category_chart,
             sources,
             categories,
             total: self.amount(total),
