@@ -3,6 +3,8 @@
 
 mod charts;
 mod data;
+mod feeds;
+mod search;
 mod theme;
 pub mod views;
 
@@ -40,6 +42,8 @@ struct PageMeta {
     root: String,
     /// Top-level section, for the navigation: `home`, `projects`, …
     section: &'static str,
+    /// The section's name, for the column meta tag government portals read.
+    column: &'static str,
     canonical: Option<String>,
 }
 
@@ -62,7 +66,13 @@ pub fn render(site: &Site, ctx: &Ctx, opts: &RenderOptions) -> Result<Rendered, 
             format!("模板渲染失败：{e}"),
         )]
     })?;
+    let base = opts.base_url.as_deref();
+    let entries = search::entries(&files);
+    let pages: Vec<String> = entries.iter().map(|(e, _)| e.url.clone()).collect();
+    files.extend(search::index(&entries));
     files.extend(data::files(&model, &|url| r.absolute(url)));
+    files.push(feeds::atom(&model, base));
+    files.extend(feeds::sitemap_and_robots(&pages, base));
     Ok(Rendered {
         files,
         assets: theme.assets,
@@ -96,6 +106,16 @@ impl Renderer<'_> {
                 "../".repeat(depth)
             },
             section,
+            column: match section {
+                "projects" => "项目清单",
+                "funds" => "资金安排",
+                "documents" => "政策文件",
+                "notices" => "采购公告",
+                "supervision" => "监督举报",
+                "data" => "开放数据",
+                "search" => "搜索",
+                _ => "首页",
+            },
             canonical: self.base_url.as_ref().map(|_| self.absolute(path)),
         }
     }
@@ -236,6 +256,16 @@ impl Renderer<'_> {
                 "征求意见窗口、纪检监察和审计举报窗口",
             ),
             |_| {},
+        )?;
+        self.page(
+            out,
+            "search.html",
+            self.meta("search/", "search", "搜索", "搜索项目、文件和公告"),
+            |c| {
+                c.insert("projects", &m.projects);
+                c.insert("documents", &m.documents);
+                c.insert("notices", &m.notices);
+            },
         )?;
         self.page(
             out,

@@ -32,14 +32,29 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "funds.html",
     "supervision.html",
     "data.html",
+    "search.html",
     "404.html",
 ];
 
 /// The default theme's static files, from `themes/default/static/`.
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!("../../themes/default/static/style.css"),
-)];
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "site.js",
+        include_bytes!("../../themes/default/static/site.js"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
+    ),
+    (
+        "favicon.svg",
+        include_bytes!("../../themes/default/static/favicon.svg"),
+    ),
+];
 
 pub struct Theme {
     pub tera: Tera,

@@ -401,6 +401,8 @@ pub struct Model {
     pub funds: FundsView,
     pub categories: Vec<Labelled>,
     pub statuses: Vec<Labelled>,
+    /// Every public record and monthly report, newest first (the feed).
+    pub updates: Vec<Update>,
 }
 
 /// Builds the model of the public site as of `ctx.as_of`.
@@ -410,8 +412,10 @@ pub fn build(site: &Site, ctx: &Ctx, base_url: Option<&str>) -> Model {
     let documents = b.documents();
     let notices = b.notices();
     let funds = b.funds();
-    let overview = b.overview(&projects, &documents, &notices, &funds);
+    let updates = b.updates();
+    let overview = b.overview(&updates, &projects, &documents, &notices, &funds);
     Model {
+        updates,
         site: b.site_view(base_url),
         overview,
         projects,
@@ -1132,6 +1136,7 @@ impl<'a> Builder<'a> {
 
     fn overview(
         &self,
+        updates: &[Update],
         projects: &[ProjectView],
         docs: &[DocumentView],
         notices: &[NoticeView],
@@ -1218,7 +1223,7 @@ impl<'a> Builder<'a> {
                 .collect(),
             disclosures: tally,
             attention,
-            latest: self.latest(10),
+            latest: updates.iter().take(10).cloned().collect(),
         }
     }
 
@@ -1255,8 +1260,8 @@ impl<'a> Builder<'a> {
         t
     }
 
-    /// The most recent public records and reports, newest first.
-    fn latest(&self, n: usize) -> Vec<Update> {
+    /// Every public record and monthly report, newest first.
+    fn updates(&self) -> Vec<Update> {
         let mut all: Vec<(Date, Update)> = Vec::new();
         let mut push = |d: &Field<Date>, kind: &str, title: String, url: String| {
             if let Some(date_) = val(d).copied().filter(|d| *d <= self.as_of) {
@@ -1307,7 +1312,7 @@ impl<'a> Builder<'a> {
             );
         }
         all.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.url.cmp(&b.1.url)));
-        all.into_iter().take(n).map(|(_, u)| u).collect()
+        all.into_iter().map(|(_, u)| u).collect()
     }
 }
 
