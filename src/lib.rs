@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod model;
 pub mod money;
 pub mod render;
+pub mod serve;
 pub mod source;
 pub mod write;
 
@@ -112,7 +113,7 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
     let render_opts = render::RenderOptions {
         base_url: base_url(opts, site),
     };
-    let rendered = match render::render(site, &checked.ctx, &render_opts) {
+    let rendered = match render::render(site, &checked.ctx, &render_opts, &mut Default::default()) {
         Ok(r) => r,
         Err(errors) => {
             let mut all: Vec<Diagnostic> = checked.report.diagnostics.clone();

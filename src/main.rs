@@ -23,6 +23,24 @@ enum Command {
     Build(BuildArgs),
     /// 只检查，不生成网站
     Check(CommonArgs),
+    /// 本机预览：修改文件后自动重新生成并刷新浏览器
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// 站点文件夹（含 config.toml 和 content/）
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// 端口；被占用时自动换一个空闲端口，0 表示任意空闲端口
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// 按哪一天判断（年-月-日），默认今天（北京时间）
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
+    /// 定时检查文件变化（用于收不到变化通知的网络盘、虚拟机共享文件夹）
+    #[arg(long)]
+    poll: bool,
 }
 
 #[derive(Args)]
@@ -76,6 +94,21 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Build(args) => build(args),
+        Command::Serve(args) => {
+            let opts = gongkai::serve::ServeOptions {
+                root: args.root,
+                port: args.port,
+                as_of: args.as_of,
+                poll: args.poll,
+            };
+            match gongkai::serve::serve(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("错误：{e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
 }
 

@@ -163,11 +163,11 @@ fn syntax_hint(kind: &str, message: &str, line: &str) -> Option<String> {
             "电话号码等以 0 开头的内容要加英文双引号，例如 phone = \"0751-5383488\"".into(),
         );
     }
-    if message.contains("must be quoted") {
-        if let Some((key, v)) = line.split_once('=') {
-            let v = v.trim().trim_matches(['"', '\'']);
-            return Some(format!("写成 {} = \"{}\"", key.trim(), v));
-        }
+    if message.contains("must be quoted")
+        && let Some((key, v)) = line.split_once('=')
+    {
+        let v = v.trim().trim_matches(['"', '\'']);
+        return Some(format!("写成 {} = \"{}\"", key.trim(), v));
     }
     if message.contains("duplicate key") {
         return Some(

@@ -8,6 +8,8 @@ mod search;
 mod theme;
 pub mod views;
 
+use std::hash::{Hash, Hasher};
+
 use serde::Serialize;
 use tera::Context;
 
@@ -48,18 +50,24 @@ struct PageMeta {
 }
 
 /// Renders the site as of `ctx.as_of`.
-pub fn render(site: &Site, ctx: &Ctx, opts: &RenderOptions) -> Result<Rendered, Vec<Diagnostic>> {
+pub fn render(
+    site: &Site,
+    ctx: &Ctx,
+    opts: &RenderOptions,
+    cache: &mut views::ViewCache,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let theme = theme::load(&site.root, text(&site.config.theme))?;
-    let model = views::build(site, ctx, opts.base_url.as_deref());
+    let model = views::build(site, ctx, opts.base_url.as_deref(), cache);
     let mut tera = theme.tera;
     tera.global_context().insert("site", &model.site);
     let r = Renderer {
         tera: &tera,
         model: &model,
         base_url: opts.base_url.clone(),
+        theme_fingerprint: theme.fingerprint,
     };
     let mut files = theme.files;
-    r.pages(&mut files).map_err(|e| {
+    r.pages(&mut files, cache).map_err(|e| {
         vec![Diagnostic::error(
             "syntax",
             "themes/",
@@ -83,6 +91,7 @@ struct Renderer<'a> {
     tera: &'a tera::Tera,
     model: &'a Model,
     base_url: Option<String>,
+    theme_fingerprint: u64,
 }
 
 impl Renderer<'_> {
@@ -140,7 +149,11 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    fn pages(&self, out: &mut Vec<OutputFile>) -> tera::TeraResult<()> {
+    fn pages(
+        &self,
+        out: &mut Vec<OutputFile>,
+        cache: &mut views::ViewCache,
+    ) -> tera::TeraResult<()> {
         let m = self.model;
         let site_title = &m.site.title;
         self.page(
@@ -178,6 +191,24 @@ impl Renderer<'_> {
             },
         )?;
         for p in &m.projects {
+            // A project page depends on its view, the templates and the site address only.
+            let key = {
+                let mut h = std::hash::DefaultHasher::new();
+                (
+                    cache.fingerprint(&p.id),
+                    self.theme_fingerprint,
+                    &self.base_url,
+                )
+                    .hash(&mut h);
+                h.finish()
+            };
+            let path = format!("{}index.html", p.url);
+            if let Some((k, bytes)) = cache.pages.get(&p.id)
+                && *k == key
+            {
+                out.push(OutputFile::new(path, bytes.clone()));
+                continue;
+            }
             self.page(
                 out,
                 "project.html",
@@ -186,7 +217,13 @@ impl Renderer<'_> {
                     c.insert("project", p);
                 },
             )?;
+            if let Some(page) = out.last() {
+                cache.pages.insert(p.id.clone(), (key, page.bytes.clone()));
+            }
         }
+        let public: std::collections::HashSet<&str> =
+            m.projects.iter().map(|p| p.id.as_str()).collect();
+        cache.pages.retain(|id, _| public.contains(id.as_str()));
         self.page(
             out,
             "documents.html",

@@ -58,6 +58,8 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
 
 pub struct Theme {
     pub tera: Tera,
+    /// A fingerprint of every template, so that cached pages are redone when one changes.
+    pub fingerprint: u64,
     /// Built-in static files.
     pub files: Vec<OutputFile>,
     /// Static files from the site's theme and `static/` folders: (source, output path).
@@ -125,12 +127,16 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
             format!("模板有错误：{e}"),
         )]);
     }
+    let mut h = std::hash::DefaultHasher::new();
+    std::hash::Hash::hash(&sources, &mut h);
+    let fingerprint = std::hash::Hasher::finish(&h);
     let files = DEFAULT_STATIC
         .iter()
         .map(|(n, b)| OutputFile::new(*n, *b))
         .collect();
     Ok(Theme {
         tera,
+        fingerprint,
         files,
         assets,
     })

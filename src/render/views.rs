@@ -1,7 +1,9 @@
 //! What templates print, computed once per build: every label looked up, every amount summed,
 //! every status decided, every URL made. Templates only place these values.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
@@ -394,7 +396,7 @@ pub struct DocumentGroup {
 pub struct Model {
     pub site: SiteView,
     pub overview: OverviewView,
-    pub projects: Vec<ProjectView>,
+    pub projects: Vec<Arc<ProjectView>>,
     pub documents: Vec<DocumentView>,
     pub document_groups: Vec<DocumentGroup>,
     pub notices: Vec<NoticeView>,
@@ -405,10 +407,80 @@ pub struct Model {
     pub updates: Vec<Update>,
 }
 
-/// Builds the model of the public site as of `ctx.as_of`.
-pub fn build(site: &Site, ctx: &Ctx, base_url: Option<&str>) -> Model {
+/// Project views kept between builds (by `serve`), each with a fingerprint of every file and
+/// setting its view is made from, so that an edit recomputes only the projects it touches.
+#[derive(Default)]
+pub struct ViewCache {
+    projects: HashMap<String, (u64, Arc<ProjectView>)>,
+    /// Rendered project pages, by project id, with the key they were rendered under.
+    pub pages: HashMap<String, (u64, Vec<u8>)>,
+}
+
+impl ViewCache {
+    /// The fingerprint a project's view was last built from.
+    pub fn fingerprint(&self, id: &str) -> Option<u64> {
+        self.projects.get(id).map(|(f, _)| *f)
+    }
+}
+
+/// A fingerprint of everything a project's view and page are made from: its own files, its
+/// decision document, its notices, the programme and the config (which hold the settings and
+/// every label), and the as-of date.
+fn project_fingerprint(site: &Site, ctx: &Ctx, p: &Project, notices: &[&Notice]) -> u64 {
+    let mut h = DefaultHasher::new();
+    ctx.as_of.hash(&mut h);
+    let mut file = |path: &str| {
+        path.hash(&mut h);
+        site.sources.get(path).map(|f| f.text.as_str()).hash(&mut h);
+    };
+    file(&site.config.file);
+    file("content/programme.toml");
+    file(&p.file);
+    for r in &p.progress {
+        file(&r.file);
+    }
+    if let Some(d) = site
+        .documents
+        .iter()
+        .find(|d| Some(d.id.as_str()) == text(&p.decision))
+    {
+        file(&d.file);
+    }
+    for n in notices {
+        file(&n.file);
+    }
+    h.finish()
+}
+
+/// Builds the model of the public site as of `ctx.as_of`, reusing the project views in `cache`
+/// whose inputs have not changed.
+pub fn build(site: &Site, ctx: &Ctx, base_url: Option<&str>, cache: &mut ViewCache) -> Model {
     let b = Builder::new(site, ctx);
-    let projects: Vec<ProjectView> = b.public_projects().map(|p| b.project(p)).collect();
+    let mut notices_of: HashMap<&str, Vec<&Notice>> = HashMap::new();
+    for n in &site.notices {
+        if let Some(id) = text(&n.project) {
+            notices_of.entry(id).or_default().push(n);
+        }
+    }
+    let mut fresh = HashMap::new();
+    let projects: Vec<Arc<ProjectView>> = b
+        .public_projects()
+        .map(|p| {
+            let fp = project_fingerprint(
+                site,
+                ctx,
+                p,
+                notices_of.get(p.id.as_str()).map_or(&[], |v| v),
+            );
+            let view = match cache.projects.get(&p.id) {
+                Some((f, v)) if *f == fp => v.clone(),
+                _ => Arc::new(b.project(p)),
+            };
+            fresh.insert(p.id.clone(), (fp, view.clone()));
+            view
+        })
+        .collect();
+    cache.projects = fresh;
     let documents = b.documents();
     let notices = b.notices();
     let funds = b.funds();
@@ -1137,7 +1209,7 @@ impl<'a> Builder<'a> {
     fn overview(
         &self,
         updates: &[Update],
-        projects: &[ProjectView],
+        projects: &[Arc<ProjectView>],
         docs: &[DocumentView],
         notices: &[NoticeView],
         funds: &FundsView,
