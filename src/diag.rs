@@ -209,9 +209,10 @@ fn write_text(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
         Severity::Error => ("error", "1;31"),
         Severity::Warning => ("warning", "1;33"),
     };
-    let place = match d.line {
-        Some(line) => format!("{}:{line}", d.file),
-        None => d.file.clone(),
+    let place = match (d.line, d.column) {
+        (Some(line), Some(col)) => format!("{}:{line}:{col}", d.file),
+        (Some(line), None) => format!("{}:{line}", d.file),
+        _ => d.file.clone(),
     };
     let field = match d.field.as_deref() {
         Some(f) if !d.message.contains(f) => format!(" [{f}]"),
@@ -294,7 +295,7 @@ mod tests {
         assert_eq!((report.errors(), report.warnings()), (1, 1));
         let text = report.to_text(&sources, false);
         assert!(
-            text.contains("warning[unknown-field]: b.md:2: 未知字段 [责任人]"),
+            text.contains("warning[unknown-field]: b.md:2:1: 未知字段 [责任人]"),
             "{text}"
         );
         assert!(

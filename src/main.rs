@@ -25,6 +25,11 @@ enum Command {
     Check(CommonArgs),
     /// 本机预览：修改文件后自动重新生成并刷新浏览器
     Serve(ServeArgs),
+    /// 新建一个站点：每种记录一个带注释的示例
+    Init {
+        /// 新站点的文件夹（不存在或为空）
+        dir: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -94,6 +99,20 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Build(args) => build(args),
+        Command::Init { dir } => match gongkai::init::init(&dir, Date::today_in_china()) {
+            Ok(n) => {
+                println!("已在 {} 新建站点（{n} 个文件）。下一步：", dir.display());
+                println!("  cd {}", dir.display());
+                println!("  gongkai serve    # 预览，改文件后自动刷新");
+                println!("  gongkai check    # 检查");
+                println!("  gongkai build    # 生成网站到 public/");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("错误：{e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Serve(args) => {
             let opts = gongkai::serve::ServeOptions {
                 root: args.root,

@@ -64,7 +64,12 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
             }
         }
     }
-    for project in &site.projects {
+    // A project with no funding at all is a missing field, reported on its own.
+    for project in site
+        .projects
+        .iter()
+        .filter(|p| !p.funding.entries.is_empty())
+    {
         let mut paid: BTreeMap<&str, Money> = BTreeMap::new();
         for d in &project.disbursements {
             let (Some(source), Some(amount)) = (text(&d.source), &d.amount) else {

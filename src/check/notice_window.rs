@@ -38,7 +38,11 @@ fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
             };
             out.push(
                 Diagnostic::warning(RULE.id, &n.file, message)
-                    .at_opt(field.as_ref().map(|f| f.line))
+                    .span(
+                        field.as_ref().map_or(0, |f| f.line),
+                        field.as_ref().map_or(1, |f| f.col),
+                        field.as_ref().map_or(1, |f| f.width),
+                    )
                     .field(w.field),
             );
         }

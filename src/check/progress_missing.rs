@@ -33,7 +33,11 @@ fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
                         ctx.as_of.chinese()
                     ),
                 )
-                .at_opt(p.start.as_ref().map(|s| s.line))
+                .span(
+                    p.start.as_ref().map_or(1, |s| s.line),
+                    p.start.as_ref().map_or(1, |s| s.col),
+                    p.start.as_ref().map_or(3, |s| s.width),
+                )
                 .field(format!("progress/{}", m.month))
                 .hint(format!(
                     "新建 content/projects/{}/progress/{}.md，写明当月进度",

@@ -256,7 +256,7 @@ impl Loader<'_> {
                     )
                     .hint(format!(
                         "新建文件夹 {base}/{}/，把此文件移进去并改名为 index.md",
-                        suggest_id(stem(&rel))
+                        suggest_id(stem(&rel)).unwrap_or_else(|| example_id(&rel).to_string())
                     )),
                 );
                 continue;
@@ -347,7 +347,10 @@ impl Loader<'_> {
                     rel,
                     format!("“{id}”不能用作编号和网址：只能用小写英文字母、数字和 -（不能以 - 开头或结尾）"),
                 )
-                .hint(format!("改名为 {}", suggest_id(id))),
+                .hint(match suggest_id(id) {
+                    Some(better) => format!("改名为 {better}"),
+                    None => format!("用拼音或英文重新命名，例如 {}", example_id(rel)),
+                }),
             );
         }
     }
@@ -402,7 +405,19 @@ pub fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn suggest_id(id: &str) -> String {
+/// An example id for a file in the folder of `rel`.
+fn example_id(rel: &str) -> &'static str {
+    if rel.starts_with("content/notices/") {
+        "award-2022-05"
+    } else if rel.starts_with("content/documents/") {
+        "decision-2022-15"
+    } else {
+        "cold-chain"
+    }
+}
+
+/// The name with what an id cannot hold taken out, if anything is left.
+fn suggest_id(id: &str) -> Option<String> {
     let mut out = String::new();
     for c in id.chars() {
         match c {
@@ -413,11 +428,7 @@ fn suggest_id(id: &str) -> String {
         }
     }
     let out = out.trim_matches('-').to_string();
-    if out.is_empty() {
-        "county-service-center（用拼音或英文）".to_string()
-    } else {
-        out
-    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// Splits `+++` TOML front matter from the Markdown body. Errors carry the line, the message
@@ -470,7 +481,11 @@ mod tests {
         for bad in ["", "-a", "a-", "A", "县级中心", "a_b", "a b", "a.b", "../x"] {
             assert!(!valid_id(bad), "{bad}");
         }
-        assert_eq!(suggest_id("Cold Chain_2022"), "cold-chain-2022");
+        assert_eq!(
+            suggest_id("Cold Chain_2022").as_deref(),
+            Some("cold-chain-2022")
+        );
+        assert_eq!(suggest_id("县级方案"), None);
     }
 
     #[test]
