@@ -9,6 +9,7 @@ pub mod check;
 pub mod date;
 pub mod diag;
 pub mod facts;
+pub mod import;
 pub mod init;
 pub mod labels;
 pub mod load;

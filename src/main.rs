@@ -25,6 +25,8 @@ enum Command {
     Check(CommonArgs),
     /// 本机预览：修改文件后自动重新生成并刷新浏览器
     Serve(ServeArgs),
+    /// 从台账表格（.xlsx 或 .csv）导入项目或月度进度
+    Import(ImportArgs),
     /// 新建一个站点：每种记录一个带注释的示例
     Init {
         /// 新站点的文件夹（不存在或为空）
@@ -76,6 +78,35 @@ struct BuildArgs {
     base_url: Option<String>,
 }
 
+#[derive(Args)]
+#[command(
+    after_help = "表格第一行是表头。项目表认：项目编号、项目名称、项目板块、决策文件、承办单位、统一社会信用代码、\
+承办单位责任人、联系电话、扶持资金（万元）或各资金来源名称、开工日期、完成时限、完工日期、验收日期、公开日期、\
+建设内容、绩效目标。进度表认：项目编号（或项目名称）、月份、完成比例、累计拨付、公开日期、进度说明。"
+)]
+struct ImportArgs {
+    /// projects（项目）或 progress（月度进度）
+    #[arg(value_enum)]
+    what: ImportKind,
+    /// 表格文件：.xlsx，或 UTF-8 / GB18030 编码的 .csv
+    file: PathBuf,
+    /// 站点文件夹
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// 文件里已有且与表格不同的值，也以表格为准改掉
+    #[arg(long)]
+    overwrite: bool,
+    /// 只显示会做什么，不改文件
+    #[arg(long)]
+    dry_run: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ImportKind {
+    Projects,
+    Progress,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
@@ -99,6 +130,34 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Build(args) => build(args),
+        Command::Import(args) => {
+            let opts = gongkai::import::ImportOptions {
+                root: args.root,
+                file: args.file,
+                kind: match args.what {
+                    ImportKind::Projects => gongkai::import::Kind::Projects,
+                    ImportKind::Progress => gongkai::import::Kind::Progress,
+                },
+                overwrite: args.overwrite,
+                dry_run: args.dry_run,
+            };
+            match gongkai::import::import(&opts) {
+                Ok(outcome) => {
+                    for line in &outcome.lines {
+                        println!("{line}");
+                    }
+                    println!("{}", outcome.summary(opts.dry_run));
+                    if !opts.dry_run {
+                        println!("下一步：运行 gongkai check 检查导入的记录");
+                    }
+                    ExitCode::from(u8::from(outcome.bad_rows > 0))
+                }
+                Err(e) => {
+                    eprintln!("错误：{e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Init { dir } => match gongkai::init::init(&dir, Date::today_in_china()) {
             Ok(n) => {
                 println!("已在 {} 新建站点（{n} 个文件）。下一步：", dir.display());

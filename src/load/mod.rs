@@ -125,9 +125,9 @@ struct Loader<'r> {
 
 /// A `.md` file split into its TOML front matter and Markdown body.
 #[derive(Debug)]
-struct Split<'a> {
-    toml: &'a str,
-    body: Body,
+pub(crate) struct Split<'a> {
+    pub toml: &'a str,
+    pub body: Body,
 }
 
 impl Loader<'_> {
@@ -433,7 +433,7 @@ fn suggest_id(id: &str) -> Option<String> {
 
 /// Splits `+++` TOML front matter from the Markdown body. Errors carry the line, the message
 /// and a hint.
-fn split_front_matter(text: &str) -> Result<Split<'_>, (u32, String, String)> {
+pub(crate) fn split_front_matter(text: &str) -> Result<Split<'_>, (u32, String, String)> {
     let first = text.lines().next().unwrap_or("").trim_end();
     if first != "+++" {
         let hint = if first == "---" {
