@@ -370,7 +370,7 @@ fn parse_targets(s: &str) -> Option<Vec<(String, Decimal, String)>> {
                 .trim();
             let indicator = indicator.trim_end_matches("不少于").trim();
             let number = parse_decimal(&item[start..end])?;
-            let unit = item[end..].trim().trim_start_matches("以上").trim();
+            let unit = item[end..].trim().trim_end_matches("以上").trim();
             (!indicator.is_empty()).then(|| (indicator.to_string(), number, unit.to_string()))
         })
         .collect()
