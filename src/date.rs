@@ -112,6 +112,14 @@ impl Month {
         Month::new(text[0..4].parse().ok()?, text[5..7].parse().ok()?)
     }
 
+    /// A month before any report, for sorting records that have none.
+    pub fn default_first() -> Month {
+        Month {
+            year: i32::MIN,
+            month: 1,
+        }
+    }
+
     pub fn next(self) -> Month {
         if self.month == 12 {
             Month {

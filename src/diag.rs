@@ -226,15 +226,15 @@ fn write_text(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
         d.message,
         field
     );
-    if let (Some(line), Some(src)) = (d.line, sources.get(&d.file))
-        && let Some(text) = src.line(line)
+    if let Some(line) = d.line
+        && let Some(text) = sources.line(&d.file, line)
     {
         let num = line.to_string();
         let pad = " ".repeat(num.len());
         let bar = paint.wrap("1;34", "|");
         let _ = writeln!(out, "{pad} {bar}");
         let _ = writeln!(out, "{} {bar} {text}", paint.wrap("1;34", &num));
-        let (start, width) = marker(text, d.column, d.width);
+        let (start, width) = marker(&text, d.column, d.width);
         let _ = writeln!(
             out,
             "{pad} {bar} {}{}",
@@ -272,18 +272,12 @@ fn marker(text: &str, column: Option<u32>, width: u32) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-    use crate::source::SourceFile;
 
     #[test]
     fn sorts_and_prints_both_forms() {
         let mut sources = SourceMap::default();
-        sources.insert(Arc::new(SourceFile {
-            path: "b.md".into(),
-            text: "+++\n责任人 = \"张某\"\n+++\n".into(),
-        }));
+        sources.insert_text("b.md", "+++\n责任人 = \"张某\"\n+++\n");
         let diags = vec![
             Diagnostic::warning("unknown-field", "b.md", "未知字段")
                 .span(2, 1, 3)

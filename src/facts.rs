@@ -211,10 +211,7 @@ pub fn document_publication(d: &Document, ctx: &Ctx) -> Option<Publication> {
 /// A public project's publication against the date of the decision that approved it.
 pub fn project_publication(p: &Project, site: &Site, ctx: &Ctx) -> Option<Publication> {
     let published = *val(&p.published)?;
-    let decision = site
-        .documents
-        .iter()
-        .find(|d| Some(d.id.as_str()) == text(&p.decision))?;
+    let decision = site.document(text(&p.decision)?)?;
     let decided = *val(&decision.issued)?;
     (published <= ctx.as_of).then(|| Publication::new(decided, published, ctx))
 }
@@ -327,11 +324,8 @@ pub fn project_late_rules(p: &Project, site: &Site, ctx: &Ctx) -> Vec<&'static s
     if project_publication(p, site, ctx).is_some_and(|x| x.is_late()) {
         rules.push("publication-late");
     }
-    let notices = site
-        .notices
-        .iter()
-        .filter(|n| text(&n.project) == Some(p.id.as_str()));
-    if notices
+    if site
+        .notices_of(&p.id)
         .flat_map(|n| notice_windows(n, ctx))
         .any(|w| !w.met())
     {

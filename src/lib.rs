@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod check;
+pub mod corpus;
 pub mod date;
 pub mod diag;
 pub mod facts;
@@ -46,9 +47,19 @@ pub struct Checked {
     pub report: Report,
 }
 
+/// Prints how long a stage took when `GONGKAI_TIMINGS` is set (for profiling).
+pub fn timing(stage: &str, since: std::time::Instant) {
+    if std::env::var_os("GONGKAI_TIMINGS").is_some() {
+        eprintln!("[timing] {stage}: {} ms", since.elapsed().as_millis());
+    }
+}
+
 /// Loads and checks the site.
 pub fn check_site(opts: &Options) -> Result<Checked, LoadError> {
+    let t = std::time::Instant::now();
     let loaded = load::load(&opts.root)?;
+    timing("load", t);
+    let t = std::time::Instant::now();
     let as_of = opts.as_of.unwrap_or_else(Date::today_in_china);
     let ctx = check::Ctx::new(&loaded.site, as_of);
     let mut diagnostics = loaded.diagnostics.clone();
@@ -57,6 +68,7 @@ pub fn check_site(opts: &Options) -> Result<Checked, LoadError> {
     diagnostics.retain(|d| d.rule == load::toml_reader::SYNTAX || !loaded.broken.contains(&d.file));
     let strict = opts.strict || loaded.site.config.rules.strict;
     let report = Report::new(as_of, diagnostics, strict);
+    timing("check", t);
     Ok(Checked {
         loaded,
         ctx,
@@ -115,7 +127,23 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
     let render_opts = render::RenderOptions {
         base_url: base_url(opts, site),
     };
-    let rendered = match render::render(site, &checked.ctx, &render_opts, &mut Default::default()) {
+    write::check_output_dir(&opts.root, output).map_err(BuildError::Output)?;
+    let output_error = |e: std::io::Error| {
+        BuildError::Output(format!(
+            "写入 {} 失败：{e}（原有网站未改动）",
+            output.display()
+        ))
+    };
+    // Pages stream into the staging folder; dropped on any error, it leaves the output as it was.
+    let staging = write::Staging::new(output).map_err(output_error)?;
+    let t = std::time::Instant::now();
+    let rendered = match render::render(
+        site,
+        &checked.ctx,
+        &render_opts,
+        &mut Default::default(),
+        &staging,
+    ) {
         Ok(r) => r,
         Err(errors) => {
             let mut all: Vec<Diagnostic> = checked.report.diagnostics.clone();
@@ -127,17 +155,14 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
             });
         }
     };
-    write::check_output_dir(&opts.root, output).map_err(BuildError::Output)?;
+    timing("render", t);
+    let t = std::time::Instant::now();
     let mut assets = rendered.assets;
     assets.extend(checked.loaded.assets.iter().cloned());
-    write::publish(output, &rendered.files, &assets).map_err(|e| {
-        BuildError::Output(format!(
-            "写入 {} 失败：{e}（原有网站未改动）",
-            output.display()
-        ))
-    })?;
+    staging.commit(&assets).map_err(output_error)?;
+    timing("write", t);
     Ok(Built {
         checked,
-        written: Some(rendered.files.len() + assets.len()),
+        written: Some(rendered.written + assets.len()),
     })
 }

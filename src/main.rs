@@ -27,6 +27,17 @@ enum Command {
     Serve(ServeArgs),
     /// 从台账表格（.xlsx 或 .csv）导入项目或月度进度
     Import(ImportArgs),
+    /// 生成性能测试用的大型站点（确定性的，检查无错误）
+    BenchCorpus {
+        /// 项目数
+        #[arg(long, default_value_t = 1000)]
+        projects: usize,
+        /// 每个项目的月度进度数
+        #[arg(long, default_value_t = 36)]
+        months: u32,
+        /// 输出文件夹（不存在或为空）
+        dir: PathBuf,
+    },
     /// 新建一个站点：每种记录一个带注释的示例
     Init {
         /// 新站点的文件夹（不存在或为空）
@@ -158,6 +169,20 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::BenchCorpus {
+            projects,
+            months,
+            dir,
+        } => match gongkai::corpus::generate(&dir, projects, months) {
+            Ok(n) => {
+                println!("已生成 {n} 个文件到 {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("错误：{e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Init { dir } => match gongkai::init::init(&dir, Date::today_in_china()) {
             Ok(n) => {
                 println!("已在 {} 新建站点（{n} 个文件）。下一步：", dir.display());

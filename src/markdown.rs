@@ -175,15 +175,25 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// Renders a body to safe HTML. Headings are moved so that the body's highest heading is at
 /// level `top`, keeping their order, so that they nest under the page's own headings.
 pub fn to_html(markdown: &str, top: u8) -> String {
-    let highest = Parser::new_ext(markdown, options())
+    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let highest = events
+        .iter()
         .filter_map(|e| match e {
-            Event::Start(MdTag::Heading { level, .. }) => Some(level as u8),
+            Event::Start(MdTag::Heading { level, .. }) => Some(*level as u8),
             _ => None,
         })
         .min()
         .unwrap_or(top);
     let shift = top.saturating_sub(highest);
-    let events = Parser::new_ext(markdown, options()).map(|event| match event {
+    // Markdown without raw HTML and without active URLs renders safe as it is (the renderer
+    // escapes text and attributes); only the rest goes through the sanitiser.
+    let needs_sanitiser = events.iter().any(|e| match e {
+        Event::Html(_) | Event::InlineHtml(_) => true,
+        Event::Start(MdTag::Link { dest_url, .. })
+        | Event::Start(MdTag::Image { dest_url, .. }) => active_scheme(dest_url).is_some(),
+        _ => false,
+    });
+    let events = events.into_iter().map(|event| match event {
         Event::Start(MdTag::Heading {
             level,
             id,
@@ -206,7 +216,11 @@ pub fn to_html(markdown: &str, top: u8) -> String {
     });
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, events);
-    SANITIZER.clean(&raw).to_string()
+    if needs_sanitiser {
+        SANITIZER.clean(&raw).to_string()
+    } else {
+        raw
+    }
 }
 
 fn shifted(level: HeadingLevel, shift: u8) -> HeadingLevel {
@@ -273,6 +287,18 @@ mod tests {
             assert!(!html.contains(bad), "{bad} in {html}");
         }
         assert!(html.contains("<b>粗</b>"));
+    }
+
+    #[test]
+    fn plain_markdown_is_escaped_without_the_sanitiser() {
+        let html = to_html(
+            "![a\" onerror=\"x](y.png \"t\\\" onload=\\\"z\") [l](<u\"onclick=\"v>) 5 < 6 & 7",
+            2,
+        );
+        for bad in ["\" onerror", "\" onload", "\"onclick", "5 < 6", " & 7"] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        assert!(html.contains("5 &lt; 6 &amp; 7"), "{html}");
     }
 
     #[test]

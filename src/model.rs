@@ -4,6 +4,7 @@
 //! `check` decide what is wrong with it. Values whose type was wrong never get here: the loader
 //! reports them and leaves the field `None`.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rust_decimal::Decimal;
@@ -71,6 +72,84 @@ pub struct Site {
     pub documents: Vec<Document>,
     pub projects: Vec<Project>,
     pub notices: Vec<Notice>,
+    /// Records by id, so that no rule or page searches a list for every record.
+    pub lookup: Lookup,
+}
+
+/// Indexes of the site's records (positions in its lists); the first record wins an id.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    projects: HashMap<String, usize>,
+    documents: HashMap<String, usize>,
+    notices_of: HashMap<String, Vec<usize>>,
+    decided_by: HashMap<String, Vec<usize>>,
+}
+
+impl Site {
+    /// Builds the indexes; called once the records are loaded.
+    pub fn index(&mut self) {
+        let mut l = Lookup::default();
+        for (i, p) in self.projects.iter().enumerate() {
+            l.projects.entry(p.id.clone()).or_insert(i);
+            if let Some(d) = text(&p.decision) {
+                l.decided_by.entry(d.to_string()).or_default().push(i);
+            }
+        }
+        for (i, d) in self.documents.iter().enumerate() {
+            l.documents.entry(d.id.clone()).or_insert(i);
+        }
+        for (i, n) in self.notices.iter().enumerate() {
+            if let Some(p) = text(&n.project) {
+                l.notices_of.entry(p.to_string()).or_default().push(i);
+            }
+        }
+        self.lookup = l;
+    }
+
+    /// Puts a reloaded project in place of the one with its id; false if there is none.
+    pub fn replace_project(&mut self, project: Project, sources: SourceMap) -> bool {
+        let Some(i) = self.lookup.projects.get(&project.id).copied() else {
+            return false;
+        };
+        self.projects[i] = project;
+        self.sources.extend(sources);
+        self.index();
+        true
+    }
+
+    pub fn project(&self, id: &str) -> Option<&Project> {
+        self.lookup
+            .projects
+            .get(id.trim())
+            .map(|i| &self.projects[*i])
+    }
+
+    pub fn document(&self, id: &str) -> Option<&Document> {
+        self.lookup
+            .documents
+            .get(id.trim())
+            .map(|i| &self.documents[*i])
+    }
+
+    /// The notices that name this project.
+    pub fn notices_of(&self, project: &str) -> impl Iterator<Item = &Notice> {
+        self.lookup
+            .notices_of
+            .get(project)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.notices[*i])
+    }
+
+    /// The projects whose decision is this document.
+    pub fn decided_by(&self, document: &str) -> impl Iterator<Item = &Project> {
+        self.lookup
+            .decided_by
+            .get(document)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.projects[*i])
+    }
 }
 
 // ---------------------------------------------------------------- config.toml

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use std::io::{self, Write as _};
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -39,13 +40,46 @@ struct Snapshot {
     version: u64,
 }
 
+/// A page redone after an edit: the edit's number and the page.
+type Patch = (u64, Arc<Vec<u8>>);
+
 #[derive(Default)]
 struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     listeners: Mutex<Vec<Sender<u64>>>,
+    /// Project pages redone at once after an edit, by output path, with the edit's number: laid
+    /// over any full build that started before that edit.
+    patches: Mutex<HashMap<String, Patch>>,
+    edits: AtomicU64,
+    /// The last site that built cleanly, for redoing one project page at once.
+    clean: Mutex<Option<(crate::model::Site, crate::check::Ctx)>>,
+    /// A full build is wanted.
+    dirty: Mutex<bool>,
+    wake: Condvar,
 }
 
 impl Shared {
+    /// Publishes a full build that started after edit number `since`: the pages of later edits
+    /// stay as they were patched; earlier patches are now part of the build.
+    fn publish_build(&self, mut next: Snapshot, since: u64) {
+        if let Ok(mut patches) = self.patches.lock() {
+            patches.retain(|_, (n, _)| *n > since);
+            if next.errors.is_none() {
+                for (path, (_, html)) in patches.iter() {
+                    next.files.insert(path.clone(), html.clone());
+                }
+            }
+        }
+        self.publish(next);
+    }
+
+    fn request_build(&self) {
+        if let Ok(mut dirty) = self.dirty.lock() {
+            *dirty = true;
+            self.wake.notify_one();
+        }
+    }
+
     fn publish(&self, mut next: Snapshot) {
         let version = {
             let mut current = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
@@ -89,14 +123,18 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         root: opts.root.clone(),
         as_of: opts.as_of,
         base: base.clone(),
-        cache: ViewCache::default(),
+        cache: ViewCache::keeping(),
     };
     // Watch before the first build, so that no change is missed between the two.
     let (tx, rx) = mpsc::channel();
     let _watcher = watch(&opts.root, opts.poll, tx)?;
-    shared.publish(builder.full());
+    let first = builder.full(&shared);
+    shared.publish(first);
+    let (root, base_url) = (opts.root.clone(), base.clone());
     let watch_shared = shared.clone();
-    thread::spawn(move || rebuild_loop(rx, builder, watch_shared));
+    thread::spawn(move || watch_loop(rx, &root, &base_url, &watch_shared));
+    let build_shared = shared.clone();
+    thread::spawn(move || build_loop(builder, &build_shared));
     println!("预览地址：{base}/  （修改文件后页面会自动刷新；按 Ctrl+C 停止）");
     let _ = io::stdout().flush();
 
@@ -125,8 +163,9 @@ impl Builder {
         }
     }
 
-    /// Loads, checks and renders everything (reusing unchanged project pages).
-    fn full(&mut self) -> Snapshot {
+    /// Loads, checks and renders everything (reusing unchanged project pages); a clean site is
+    /// handed to `shared` for quick page updates.
+    fn full(&mut self, shared: &Shared) -> Snapshot {
         let started = Instant::now();
         let checked = match check_site(&self.options()) {
             Ok(c) => c,
@@ -163,13 +202,10 @@ impl Builder {
         let opts = render::RenderOptions {
             base_url: Some(self.base.clone()),
         };
-        match render::render(site, &checked.ctx, &opts, &mut self.cache) {
+        let memory = crate::write::Memory::default();
+        match render::render(site, &checked.ctx, &opts, &mut self.cache, &memory) {
             Ok(rendered) => {
-                let files = rendered
-                    .files
-                    .into_iter()
-                    .map(|f| (f.path, Arc::new(f.bytes)))
-                    .collect::<HashMap<_, _>>();
+                let files = memory.files.into_inner().unwrap_or_default();
                 let assets = rendered
                     .assets
                     .into_iter()
@@ -181,6 +217,9 @@ impl Builder {
                     files.len(),
                     started.elapsed().as_millis()
                 );
+                if let Ok(mut clean) = shared.clean.lock() {
+                    *clean = Some((checked.loaded.site, checked.ctx));
+                }
                 Snapshot {
                     files,
                     assets,
@@ -198,6 +237,71 @@ impl Builder {
             }
         }
     }
+}
+
+/// After an edit inside one project folder: reloads that folder alone into the last clean site
+/// and renders its page, so that the page is fresh before the rest of the site is rebuilt.
+/// `None` when the edit needs more (an error, a new project, nothing clean yet).
+fn project_page(shared: &Shared, root: &Path, base: &str, id: &str) -> Option<(String, String)> {
+    let mut clean = shared.clean.lock().ok()?;
+    let (site, ctx) = clean.as_mut()?;
+    let (project, diagnostics, sources) = crate::load::load_project(root, id).ok()?;
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return None;
+    }
+    if !site.replace_project(project?, sources) {
+        return None;
+    }
+    let opts = render::RenderOptions {
+        base_url: Some(base.to_string()),
+    };
+    render::render_project_page(site, ctx, &opts, id)
+        .ok()
+        .flatten()
+}
+
+/// Runs full builds one after another while there are changes not yet built.
+fn build_loop(mut builder: Builder, shared: &Shared) {
+    loop {
+        {
+            let Ok(mut dirty) = shared.dirty.lock() else {
+                return;
+            };
+            while !*dirty {
+                dirty = match shared.wake.wait(dirty) {
+                    Ok(d) => d,
+                    Err(_) => return,
+                };
+            }
+            *dirty = false;
+        }
+        let since = shared.edits.load(Ordering::SeqCst);
+        let snapshot = builder.full(shared);
+        shared.publish_build(snapshot, since);
+    }
+}
+
+/// The project whose folder holds every changed file, if there is one.
+fn single_project(root: &Path, paths: &[PathBuf]) -> Option<String> {
+    let mut id = None;
+    for p in paths {
+        let rel = p
+            .strip_prefix(root)
+            .ok()?
+            .to_string_lossy()
+            .replace('\\', "/");
+        let rest = rel.strip_prefix("content/projects/")?;
+        let (this, inner) = rest.split_once('/')?;
+        if !(inner == "index.md" || inner.starts_with("progress/") && inner.ends_with(".md")) {
+            return None;
+        }
+        match &id {
+            None => id = Some(this.to_string()),
+            Some(seen) if seen == this => {}
+            Some(_) => return None,
+        }
+    }
+    id
 }
 
 /// What a batch of changed paths needs.
@@ -242,12 +346,15 @@ fn classify(root: &Path, paths: &[PathBuf]) -> Option<Change> {
     change
 }
 
-fn rebuild_loop(
+/// Sorts file changes into the work they need: a project page redone at once, static files
+/// just reloaded, or a full build (run by `build_loop`).
+fn watch_loop(
     rx: Receiver<notify::Result<notify::Event>>,
-    mut builder: Builder,
-    shared: Arc<Shared>,
+    root: &Path,
+    base: &str,
+    shared: &Shared,
 ) {
-    let root = std::fs::canonicalize(&builder.root).unwrap_or_else(|_| builder.root.clone());
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     // Reading files (the build does) raises access events: only writes, creations, renames and
     // removals count.
     let changed = |ev: notify::Result<notify::Event>| match ev {
@@ -258,7 +365,7 @@ fn rebuild_loop(
         let mut paths: Vec<PathBuf> = changed(first);
         // Editors write in bursts (temporary file, rename, metadata): wait for a quiet moment.
         loop {
-            match rx.recv_timeout(Duration::from_millis(120)) {
+            match rx.recv_timeout(Duration::from_millis(40)) {
                 Ok(ev) => paths.extend(changed(ev)),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
@@ -287,10 +394,37 @@ fn rebuild_loop(
                     shared.publish(same);
                     eprintln!("静态文件已更新");
                 } else {
-                    shared.publish(builder.full());
+                    shared.request_build();
                 }
             }
-            Some(Change::Site) => shared.publish(builder.full()),
+            Some(Change::Site) => {
+                // The edited project's page first, then everything else.
+                let started = Instant::now();
+                let current = shared.current();
+                if current.errors.is_none()
+                    && let Some(id) = single_project(&root, &paths)
+                    && let Some((path, html)) = project_page(shared, &root, base, &id)
+                {
+                    let html = Arc::new(html.into_bytes());
+                    let edit = shared.edits.fetch_add(1, Ordering::SeqCst) + 1;
+                    if let Ok(mut patches) = shared.patches.lock() {
+                        patches.insert(path.clone(), (edit, html.clone()));
+                    }
+                    let mut files = current.files.clone();
+                    files.insert(path.clone(), html);
+                    shared.publish(Snapshot {
+                        files,
+                        assets: current.assets.clone(),
+                        errors: None,
+                        version: 0,
+                    });
+                    eprintln!(
+                        "项目页已更新：{path}，用时 {} 毫秒",
+                        started.elapsed().as_millis()
+                    );
+                }
+                shared.request_build();
+            }
         }
     }
 }
@@ -527,14 +661,14 @@ fn error_page(messages: &[String], report: Option<(&Report, &SourceMap)>) -> Str
             };
             let line = d
                 .line
-                .and_then(|l| sources.get(&d.file).and_then(|f| f.line(l)))
-                .unwrap_or("");
+                .and_then(|l| sources.line(&d.file, l))
+                .unwrap_or_default();
             items.push_str(&format!(
                 "<li><p class=\"where\"><code>{}</code> <span class=\"rule\">{}</span></p><p>{}</p>{}{}</li>\n",
                 esc(&place),
                 esc(d.rule),
                 esc(&d.message),
-                if line.is_empty() { String::new() } else { format!("<pre>{}</pre>", esc(line)) },
+                if line.is_empty() { String::new() } else { format!("<pre>{}</pre>", esc(&line)) },
                 d.hint.as_deref().map(|h| format!("<p class=\"hint\">提示：{}</p>", esc(h).replace('\n', "<br>"))).unwrap_or_default(),
             ));
         }
@@ -549,6 +683,39 @@ fn error_page(messages: &[String], report: Option<(&Report, &SourceMap)>) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edits_inside_one_project_folder() {
+        let root = Path::new("/site");
+        let p = |s: &[&str]| s.iter().map(|x| root.join(x)).collect::<Vec<_>>();
+        assert_eq!(
+            single_project(root, &p(&["content/projects/a/progress/2022-07.md"])).as_deref(),
+            Some("a")
+        );
+        assert_eq!(
+            single_project(
+                root,
+                &p(&[
+                    "content/projects/a/index.md",
+                    "content/projects/a/progress/x.md"
+                ])
+            )
+            .as_deref(),
+            Some("a")
+        );
+        assert_eq!(
+            single_project(
+                root,
+                &p(&["content/projects/a/index.md", "content/projects/b/index.md"])
+            ),
+            None
+        );
+        assert_eq!(single_project(root, &p(&["content/programme.toml"])), None);
+        assert_eq!(
+            single_project(root, &p(&["content/projects/a/photo.jpg"])),
+            None
+        );
+    }
 
     #[test]
     fn sorts_changes_by_the_work_they_need() {

@@ -97,7 +97,7 @@ impl LineIndex {
     }
 }
 
-/// A loaded text file, kept so that diagnostics can show the offending line.
+/// A file read during loading: its path and text (dropped once parsed).
 #[derive(Debug)]
 pub struct SourceFile {
     /// Path relative to the site root, with `/` separators.
@@ -105,26 +105,76 @@ pub struct SourceFile {
     pub text: String,
 }
 
-impl SourceFile {
-    /// The text of a 1-based line, without its newline.
-    pub fn line(&self, line: u32) -> Option<&str> {
-        self.text.lines().nth(line.checked_sub(1)? as usize)
-    }
+/// What is kept of a file after loading: a fingerprint of its text and, for files given as
+/// text (tests, tools), the text itself. Lines for diagnostics are read again from disk, so
+/// that a large site does not keep every file in memory.
+#[derive(Debug, Clone)]
+struct Kept {
+    hash: u64,
+    text: Option<Arc<str>>,
 }
 
 /// Every text file read during loading, by relative path.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    files: BTreeMap<String, Arc<SourceFile>>,
+    root: std::path::PathBuf,
+    files: BTreeMap<String, Kept>,
+}
+
+fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 impl SourceMap {
-    pub fn insert(&mut self, file: Arc<SourceFile>) {
-        self.files.insert(file.path.clone(), file);
+    /// A map whose files are read from under `root`.
+    pub fn new(root: &std::path::Path) -> SourceMap {
+        SourceMap {
+            root: root.to_path_buf(),
+            files: BTreeMap::new(),
+        }
     }
 
-    pub fn get(&self, path: &str) -> Option<&SourceFile> {
-        self.files.get(path).map(|f| f.as_ref())
+    /// Records a file read from disk (its text is not kept).
+    pub fn insert(&mut self, file: &SourceFile) {
+        self.files.insert(
+            file.path.clone(),
+            Kept {
+                hash: fingerprint(&file.text),
+                text: None,
+            },
+        );
+    }
+
+    /// Records a file with its text kept in memory.
+    pub fn insert_text(&mut self, path: &str, text: &str) {
+        self.files.insert(
+            path.to_string(),
+            Kept {
+                hash: fingerprint(text),
+                text: Some(text.into()),
+            },
+        );
+    }
+
+    /// A fingerprint of the file's text as loaded.
+    pub fn hash(&self, path: &str) -> Option<u64> {
+        self.files.get(path).map(|k| k.hash)
+    }
+
+    /// The text of a 1-based line of a loaded file, without its newline.
+    pub fn line(&self, path: &str, line: u32) -> Option<String> {
+        let kept = self.files.get(path)?;
+        let n = line.checked_sub(1)? as usize;
+        match &kept.text {
+            Some(text) => text.lines().nth(n).map(str::to_string),
+            None => {
+                let text = decode(&std::fs::read(self.root.join(path)).ok()?).ok()?;
+                text.lines().nth(n).map(str::to_string)
+            }
+        }
     }
 
     pub fn extend(&mut self, other: SourceMap) {

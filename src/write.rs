@@ -1,10 +1,15 @@
-//! Stage 4, **write**: the only code that touches the output folder. Everything is written into
-//! a staging folder beside it and swapped in at the end, so that a failed build — or a reader
-//! during a build — never sees half an output, and the previous output survives any failure.
+//! Stage 4, **write**: the only code that touches the output folder. Pages stream into a
+//! staging folder beside it as they are rendered, and the staging folder is swapped in only when
+//! everything succeeded, so that a failed build — or a reader during a build — never sees half
+//! an output, and the previous output survives any failure.
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
 
 /// A file copied as it is: (source path, path in the output).
 pub type Asset = (PathBuf, String);
@@ -23,6 +28,22 @@ impl OutputFile {
             path: path.into(),
             bytes: bytes.into(),
         }
+    }
+}
+
+/// Where rendered files go: a staging folder on disk, or memory (the preview server).
+pub trait Sink: Sync {
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Writes a large file piece by piece, without holding it whole.
+    fn put_with(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut buf = Vec::new();
+        write(&mut buf)?;
+        self.put(path, &buf)
     }
 }
 
@@ -62,47 +83,122 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes `files` and copies `assets` (source path, output path) into `output`, atomically.
-pub fn publish(
-    output: &Path,
-    files: &[OutputFile],
-    assets: &[(PathBuf, String)],
-) -> io::Result<()> {
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    let name = output
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
-    let result = fill(&staging, files, assets).and_then(|()| swap(&staging, output, &old));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
+/// A staging folder beside the output. Dropped without `commit`, it removes itself and the
+/// output stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    made: Mutex<HashSet<PathBuf>>,
+    committed: bool,
 }
 
-fn fill(staging: &Path, files: &[OutputFile], assets: &[Asset]) -> io::Result<()> {
-    fs::create_dir_all(staging)?;
-    for f in files {
-        let target = safe_join(staging, &f.path)?;
-        if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        fs::write(target, &f.bytes)?;
+impl Staging {
+    pub fn new(output: &Path) -> io::Result<Staging> {
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        let name = output
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            dir,
+            output: output.to_path_buf(),
+            made: Mutex::new(HashSet::new()),
+            committed: false,
+        })
     }
-    for (src, rel) in assets {
-        let target = safe_join(staging, rel)?;
-        if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir)?;
+
+    fn target(&self, rel: &str) -> io::Result<PathBuf> {
+        let target = safe_join(&self.dir, rel)?;
+        if let Some(parent) = target.parent() {
+            // Another thread may be making the same folder: it is marked made only once it
+            // exists (making it twice does no harm).
+            let made = self
+                .made
+                .lock()
+                .map(|m| m.contains(parent))
+                .unwrap_or(false);
+            if !made {
+                fs::create_dir_all(parent)?;
+                if let Ok(mut m) = self.made.lock() {
+                    m.insert(parent.to_path_buf());
+                }
+            }
         }
-        fs::copy(src, target)?;
+        Ok(target)
     }
-    Ok(())
+
+    /// Copies the assets in, then swaps the staging folder in for the output.
+    pub fn commit(mut self, assets: &[Asset]) -> io::Result<()> {
+        assets
+            .par_iter()
+            .try_for_each(|(src, rel)| fs::copy(src, self.target(rel)?).map(|_| ()))?;
+        let old = self.dir.with_file_name(format!(
+            ".{}.old-{}",
+            self.output
+                .file_name()
+                .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned()),
+            std::process::id()
+        ));
+        swap(&self.dir, &self.output, &old)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        fs::write(self.target(path)?, bytes)
+    }
+
+    fn put_with(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut out = io::BufWriter::new(fs::File::create(self.target(path)?)?);
+        write(&mut out)?;
+        io::Write::flush(&mut out)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Files kept in memory, for the preview server.
+#[derive(Default)]
+pub struct Memory {
+    pub files: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+}
+
+impl Sink for Memory {
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        safe_join(Path::new(""), path)?;
+        self.files
+            .lock()
+            .map_err(|_| io::Error::other("poisoned"))?
+            .insert(path.to_string(), Arc::new(bytes.to_vec()));
+        Ok(())
+    }
+}
+
+/// Writes `files` and copies `assets` into `output`, atomically.
+pub fn publish(output: &Path, files: &[OutputFile], assets: &[Asset]) -> io::Result<()> {
+    let staging = Staging::new(output)?;
+    files
+        .par_iter()
+        .try_for_each(|f| staging.put(&f.path, &f.bytes))?;
+    staging.commit(assets)
 }
 
 fn swap(staging: &Path, output: &Path, old: &Path) -> io::Result<()> {
@@ -113,6 +209,7 @@ fn swap(staging: &Path, output: &Path, old: &Path) -> io::Result<()> {
             let _ = fs::rename(old, output);
             return Err(e);
         }
+        // The previous output is removed last, off the critical path of the swap.
         let _ = fs::remove_dir_all(old);
         Ok(())
     } else {
@@ -170,6 +267,11 @@ mod tests {
         publish(&out, &[OutputFile::new("index.html", "one")], &[]).unwrap();
         assert!(publish(&out, &[OutputFile::new("../escape.html", "x")], &[]).is_err());
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "one");
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, ["public"], "the staging folder is removed");
     }
 
     #[test]

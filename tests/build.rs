@@ -545,7 +545,7 @@ fn files_beside_a_project_are_published_with_it() {
     );
     assert!(
         site.read("public/projects/county-service-center/index.html")
-            .contains("<img src=\"photo.jpg\" alt=\"现场照片\">")
+            .contains("<img src=\"photo.jpg\" alt=\"现场照片\"")
     );
 }
 

@@ -32,9 +32,7 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
         let Some(supplier) = n.supplier.as_ref().filter(|s| !s.value.trim().is_empty()) else {
             continue;
         };
-        let Some(project) =
-            text(&n.project).and_then(|id| site.projects.iter().find(|p| p.id == id))
-        else {
+        let Some(project) = text(&n.project).and_then(|id| site.project(id)) else {
             continue;
         };
         let Some(contractor) = &project.contractor.name else {

@@ -1,6 +1,8 @@
 //! `unknown-reference`: every id a record refers to (plan, fund rules, decision, category,
 //! project, source, theme) names a record that exists, of the right kind.
 
+use std::collections::HashSet;
+
 use super::{Ctx, Rule};
 use crate::diag::Diagnostic;
 use crate::model::*;
@@ -13,7 +15,7 @@ pub const RULE: Rule = Rule {
 
 fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let doc_ids: Vec<&str> = site.documents.iter().map(|d| d.id.as_str()).collect();
+
     let document = |out: &mut Vec<Diagnostic>,
                     file: &str,
                     path: &str,
@@ -23,7 +25,7 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
         let Some(id) = r.as_ref().filter(|r| !r.value.trim().is_empty()) else {
             return;
         };
-        let message = match site.documents.iter().find(|d| d.id == id.value.trim()) {
+        let message = match site.document(&id.value) {
             None => format!(
                 "{why} “{}” 找不到：content/documents/ 里没有 {}.md",
                 id.value,
@@ -81,14 +83,13 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
             "资金与项目管理制度",
         );
     }
-    let _ = doc_ids;
 
-    let category_ids: Vec<&str> = site
+    let category_ids: HashSet<&str> = site
         .programme
         .iter()
         .flat_map(|p| p.categories.iter().filter_map(|c| text(&c.id)))
         .collect();
-    let source_ids: Vec<&str> = site
+    let source_ids: HashSet<&str> = site
         .programme
         .iter()
         .flat_map(|p| p.sources.iter().filter_map(|s| text(&s.id)))
@@ -126,7 +127,7 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
             }
         }
     }
-    let project_ids: Vec<&str> = site.projects.iter().map(|p| p.id.as_str()).collect();
+    let project_ids: HashSet<&str> = site.projects.iter().map(|p| p.id.as_str()).collect();
     for n in &site.notices {
         simple(
             &mut out,
@@ -161,7 +162,7 @@ fn simple(
     file: &str,
     path: &str,
     r: &Field<String>,
-    known: &[&str],
+    known: &HashSet<&str>,
     what: &str,
     place: &str,
 ) {
@@ -182,7 +183,14 @@ fn simple(
         .hint(if known.is_empty() {
             format!("{place} 里还没有任何{what}")
         } else {
-            format!("可用的编号：{}", known.join("、"))
+            let mut ids: Vec<&str> = known.iter().copied().collect();
+            ids.sort_unstable();
+            let more = if ids.len() > 10 {
+                format!(" 等 {} 个", ids.len())
+            } else {
+                String::new()
+            };
+            format!("可用的编号：{}{more}", ids[..ids.len().min(10)].join("、"))
         }),
     );
 }

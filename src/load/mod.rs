@@ -9,12 +9,16 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::date::Month;
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::source::{SourceFile, SourceMap, decode};
+
+/// A project folder read: the project and the files beside it.
+type ProjectFiles = (Project, Vec<Asset>);
 use crate::write::Asset;
 use toml_reader::{SYNTAX, TomlDoc};
 
@@ -42,6 +46,26 @@ pub struct Loaded {
 }
 
 /// Loads the site at `root`.
+/// One project folder read again (for the preview after an edit): the project, what was
+/// found wrong loading it, and its files' fingerprints. `None` when the folder is gone.
+pub fn load_project(
+    root: &Path,
+    id: &str,
+) -> Result<(Option<Project>, Vec<Diagnostic>, SourceMap), LoadError> {
+    let mut l = Loader {
+        root,
+        out: Vec::new(),
+        broken: BTreeSet::new(),
+        sources: SourceMap::new(root),
+    };
+    let rel = format!("content/projects/{id}");
+    if !root.join(&rel).is_dir() {
+        return Ok((None, l.out, l.sources));
+    }
+    let project = l.project_dir(&rel)?.map(|(p, _)| p);
+    Ok((project, l.out, l.sources))
+}
+
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     if !root.is_dir() {
         return Err(LoadError(format!("找不到站点文件夹 {}", root.display())));
@@ -56,7 +80,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         root,
         out: Vec::new(),
         broken: BTreeSet::new(),
-        sources: SourceMap::default(),
+        sources: SourceMap::new(root),
     };
 
     let config = match l.read("config.toml")? {
@@ -99,7 +123,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     })?;
     let (projects, assets) = l.projects()?;
 
-    let site = Site {
+    let mut site = Site {
         root: root.to_path_buf(),
         sources: l.sources,
         config,
@@ -107,7 +131,9 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         documents,
         projects,
         notices,
+        lookup: Lookup::default(),
     };
+    site.index();
     Ok(Loaded {
         site,
         diagnostics: l.out,
@@ -130,7 +156,7 @@ pub(crate) struct Split<'a> {
     pub body: Body,
 }
 
-impl Loader<'_> {
+impl<'r> Loader<'r> {
     /// Reads and decodes a file; a file that is not UTF-8 is a syntax error, not an I/O error.
     fn read(&mut self, rel: &str) -> Result<Option<Arc<SourceFile>>, LoadError> {
         let bytes = std::fs::read(self.root.join(rel))
@@ -141,7 +167,7 @@ impl Loader<'_> {
                     path: rel.to_string(),
                     text,
                 });
-                self.sources.insert(file.clone());
+                self.sources.insert(&file);
                 Ok(Some(file))
             }
             Err(e) => {
@@ -217,97 +243,146 @@ impl Loader<'_> {
     }
 
     /// Records that are one `.md` file each, anywhere under `dir`, named by file stem.
-    fn flat_records<T>(
+    /// A loader for one part of the site, run on its own thread and absorbed afterwards.
+    fn child(&self) -> Loader<'r> {
+        Loader {
+            root: self.root,
+            out: Vec::new(),
+            broken: BTreeSet::new(),
+            sources: SourceMap::new(self.root),
+        }
+    }
+
+    fn absorb(&mut self, other: Loader) {
+        self.out.extend(other.out);
+        self.broken.extend(other.broken);
+        self.sources.extend(other.sources);
+    }
+
+    /// Records that are one `.md` file each, anywhere under `dir`, named by file stem; read in
+    /// parallel, kept in path order.
+    fn flat_records<T: Send>(
         &mut self,
         dir: &str,
-        read: impl Fn(String, toml_reader::Table, Body, &mut Vec<Diagnostic>) -> T,
+        read: impl Fn(String, toml_reader::Table, Body, &mut Vec<Diagnostic>) -> T + Sync,
         kind: &'static str,
-        placeholder: impl Fn(String, String) -> T,
+        placeholder: impl Fn(String, String) -> T + Sync,
     ) -> Result<Vec<T>, LoadError> {
-        let mut out = Vec::new();
-        for rel in self.walk(dir, 1, usize::MAX) {
-            if !rel.ends_with(".md") {
-                continue;
-            }
-            let id = stem(&rel).to_string();
-            self.check_id(&rel, &id);
-            let record = self.markdown_record(
-                &rel,
-                kind,
-                |t, body, d| read(id.clone(), t, body, d),
-                || placeholder(id.clone(), rel.clone()),
-            )?;
+        let files: Vec<String> = self
+            .walk(dir, 1, usize::MAX)
+            .into_iter()
+            .filter(|r| r.ends_with(".md"))
+            .collect();
+        let loaded: Vec<Result<(Loader, T), LoadError>> = files
+            .par_iter()
+            .map(|rel| {
+                let mut l = self.child();
+                let id = stem(rel).to_string();
+                l.check_id(rel, &id);
+                let record = l.markdown_record(
+                    rel,
+                    kind,
+                    |t, body, d| read(id.clone(), t, body, d),
+                    || placeholder(id.clone(), rel.clone()),
+                )?;
+                Ok((l, record))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(loaded.len());
+        for r in loaded {
+            let (l, record) = r?;
+            self.absorb(l);
             out.push(record);
         }
         Ok(out)
     }
 
     fn projects(&mut self) -> Result<(Vec<Project>, Vec<Asset>), LoadError> {
-        let mut projects = Vec::new();
+        let dirs = self.walk("content/projects", 1, 1);
+        let loaded: Vec<Result<(Loader, Option<ProjectFiles>), LoadError>> = dirs
+            .par_iter()
+            .map(|rel| {
+                let mut l = self.child();
+                let project = l.project_dir(rel)?;
+                Ok((l, project))
+            })
+            .collect();
+        let mut projects = Vec::with_capacity(loaded.len());
         let mut assets = Vec::new();
-        let base = "content/projects";
-        for rel in self.walk(base, 1, 1) {
-            if self.root.join(&rel).is_file() {
-                self.out.push(
-                    Diagnostic::error(
-                        INVALID_ID,
-                        &rel,
-                        "项目要各建一个文件夹：content/projects/<项目编号>/index.md",
-                    )
-                    .hint(format!(
-                        "新建文件夹 {base}/{}/，把此文件移进去并改名为 index.md",
-                        suggest_id(stem(&rel)).unwrap_or_else(|| example_id(&rel).to_string())
-                    )),
-                );
-                continue;
+        for r in loaded {
+            let (l, project) = r?;
+            self.absorb(l);
+            if let Some((p, a)) = project {
+                projects.push(p);
+                assets.extend(a);
             }
-            let id = rel[base.len() + 1..].to_string();
-            self.check_id(&rel, &id);
-            let index = format!("{rel}/index.md");
-            if !self.root.join(&index).is_file() {
-                self.out.push(Diagnostic::error(
-                    "required-field",
-                    &index,
-                    format!("项目文件夹 {rel}/ 里缺少 index.md（项目基本信息和建设内容）"),
-                ));
-                continue;
-            }
-            let mut project = self.markdown_record(
-                &index,
-                "project",
-                |t, body, d| records::project(id.clone(), t, body, d),
-                || Project {
-                    id: id.clone(),
-                    file: index.clone(),
-                    ..Project::default()
-                },
-            )?;
-            for file in self.walk(&rel, 1, usize::MAX) {
-                if self.root.join(&file).is_dir() || file == index {
-                    continue;
-                }
-                let inner = &file[rel.len() + 1..];
-                if let Some(name) = inner
-                    .strip_prefix("progress/")
-                    .and_then(|n| n.strip_suffix(".md"))
-                {
-                    if let Some(report) = self.progress(&file, name)? {
-                        project.progress.push(report);
-                    }
-                } else if file.ends_with(".md") {
-                    self.out.push(Diagnostic::error(
-                        INVALID_ID,
-                        &file,
-                        "项目文件夹里只认 index.md 和 progress/年-月.md；其他 .md 文件不会发布",
-                    ));
-                } else {
-                    assets.push((self.root.join(&file), format!("projects/{id}/{inner}")));
-                }
-            }
-            project.progress.sort_by_key(|r| r.month);
-            projects.push(project);
         }
         Ok((projects, assets))
+    }
+
+    /// One project folder: `index.md`, its monthly reports and the files beside them.
+    fn project_dir(&mut self, rel: &str) -> Result<Option<ProjectFiles>, LoadError> {
+        let base = "content/projects";
+        if self.root.join(rel).is_file() {
+            self.out.push(
+                Diagnostic::error(
+                    INVALID_ID,
+                    rel,
+                    "项目要各建一个文件夹：content/projects/<项目编号>/index.md",
+                )
+                .hint(format!(
+                    "新建文件夹 {base}/{}/，把此文件移进去并改名为 index.md",
+                    suggest_id(stem(rel)).unwrap_or_else(|| example_id(rel).to_string())
+                )),
+            );
+            return Ok(None);
+        }
+        let id = rel[base.len() + 1..].to_string();
+        self.check_id(rel, &id);
+        let index = format!("{rel}/index.md");
+        if !self.root.join(&index).is_file() {
+            self.out.push(Diagnostic::error(
+                "required-field",
+                &index,
+                format!("项目文件夹 {rel}/ 里缺少 index.md（项目基本信息和建设内容）"),
+            ));
+            return Ok(None);
+        }
+        let mut project = self.markdown_record(
+            &index,
+            "project",
+            |t, body, d| records::project(id.clone(), t, body, d),
+            || Project {
+                id: id.clone(),
+                file: index.clone(),
+                ..Project::default()
+            },
+        )?;
+        let mut assets = Vec::new();
+        for file in self.walk(rel, 1, usize::MAX) {
+            if file == index || self.root.join(&file).is_dir() {
+                continue;
+            }
+            let inner = &file[rel.len() + 1..];
+            if let Some(name) = inner
+                .strip_prefix("progress/")
+                .and_then(|n| n.strip_suffix(".md"))
+            {
+                if let Some(report) = self.progress(&file, name)? {
+                    project.progress.push(report);
+                }
+            } else if file.ends_with(".md") {
+                self.out.push(Diagnostic::error(
+                    INVALID_ID,
+                    &file,
+                    "项目文件夹里只认 index.md 和 progress/年-月.md；其他 .md 文件不会发布",
+                ));
+            } else {
+                assets.push((self.root.join(&file), format!("projects/{id}/{inner}")));
+            }
+        }
+        project.progress.sort_by_key(|r| r.month);
+        Ok(Some((project, assets)))
     }
 
     fn progress(&mut self, rel: &str, name: &str) -> Result<Option<ProgressReport>, LoadError> {

@@ -2,25 +2,35 @@
 //! opens with Chinese intact, and an OCDS 1.1 release package. Everything is built from the
 //! same model as the pages, so the data and the pages always agree.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::{Value, json};
 
-use super::views::{Amount, DateView, Model, ProjectView};
-use crate::write::OutputFile;
+use rayon::prelude::*;
 
-/// Every file of `/data/` except the page that documents them.
-pub fn files(model: &Model, link: &dyn Fn(&str) -> String) -> Vec<OutputFile> {
-    vec![
-        OutputFile::new("data/projects.json", projects_json(model, link)),
-        OutputFile::new("data/projects.csv", projects_csv(model, link)),
-        OutputFile::new("data/progress.csv", progress_csv(model)),
-        OutputFile::new("data/disbursements.csv", disbursements_csv(model)),
-        OutputFile::new("data/notices.csv", notices_csv(model)),
-        OutputFile::new("data/ocds.json", ocds_json(model, link)),
-    ]
+use super::views::{Amount, DateView, Model, NoticeRef, ProjectView};
+use crate::write::Sink;
+
+/// Writes every file of `/data/` except the page that documents them; returns how many.
+pub fn write(
+    model: &Model,
+    link: &(dyn Fn(&str) -> String + Sync),
+    sink: &dyn Sink,
+) -> std::io::Result<usize> {
+    let small = [
+        ("data/projects.json", projects_json(model, link)),
+        ("data/projects.csv", projects_csv(model, link)),
+        ("data/disbursements.csv", disbursements_csv(model)),
+        ("data/notices.csv", notices_csv(model)),
+    ];
+    for (path, text) in &small {
+        sink.put(path, text.as_bytes())?;
+    }
+    sink.put("data/progress.csv", progress_csv(model).as_bytes())?;
+    sink.put_with("data/ocds.json", &mut |out| ocds_json(model, link, out))?;
+    Ok(small.len() + 2)
 }
 
 // ---------------------------------------------------------------- projects.json
@@ -359,71 +369,271 @@ fn ocds_date(d: &DateView) -> String {
     format!("{}T00:00:00+08:00", d.iso)
 }
 
+#[derive(Serialize)]
+struct Cny {
+    amount: serde_json::Number,
+    currency: &'static str,
+}
+
 /// An amount in yuan, exactly, as an OCDS Value.
-fn cny(amount: &Amount, yuan_per_unit: Decimal) -> Value {
+fn cny(amount: &Amount, yuan_per_unit: Decimal) -> Cny {
     let yuan = amount.money.to_yuan(yuan_per_unit);
-    let number: serde_json::Number =
+    let amount: serde_json::Number =
         serde_json::from_str(&yuan.to_string()).expect("a decimal is a JSON number");
-    json!({ "amount": number, "currency": "CNY" })
+    Cny {
+        amount,
+        currency: "CNY",
+    }
+}
+
+#[derive(Serialize)]
+struct OrgRef<'a> {
+    id: Cow<'a, str>,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Identifier<'a> {
+    scheme: &'static str,
+    id: &'a str,
+    #[serde(rename = "legalName")]
+    legal_name: &'a str,
+}
+
+#[derive(Serialize)]
+struct ContactPoint<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    telephone: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Party<'a> {
+    id: Cow<'a, str>,
+    name: &'a str,
+    roles: &'static [&'static str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identifier: Option<Identifier<'a>>,
+    #[serde(rename = "contactPoint", skip_serializing_if = "Option::is_none")]
+    contact_point: Option<ContactPoint<'a>>,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    id: String,
+    #[serde(rename = "documentType")]
+    document_type: &'static str,
+    title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    language: &'static str,
+}
+
+#[derive(Serialize)]
+struct Budget<'a> {
+    id: &'a str,
+    description: String,
+    amount: Cny,
+    project: &'a str,
+    #[serde(rename = "projectID")]
+    project_id: &'a str,
+}
+
+#[derive(Serialize)]
+struct Planning<'a> {
+    rationale: &'a str,
+    budget: Budget<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    documents: Vec<Document<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tender<'a> {
+    id: String,
+    status: &'static str,
+    documents: Vec<Document<'a>>,
+}
+
+#[derive(Serialize)]
+struct Award<'a> {
+    id: String,
+    title: &'a str,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    value: Cny,
+    suppliers: [OrgRef<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    documents: Vec<Document<'a>>,
+}
+
+#[derive(Serialize)]
+struct Period {
+    #[serde(rename = "startDate", skip_serializing_if = "Option::is_none")]
+    start_date: Option<String>,
+    #[serde(rename = "endDate", skip_serializing_if = "Option::is_none")]
+    end_date: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Transaction<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    value: Cny,
+    payer: OrgRef<'a>,
+    payee: OrgRef<'a>,
+    /// Additional field: the purpose of the payment and its source of funds.
+    description: String,
+}
+
+#[derive(Serialize)]
+struct Implementation<'a> {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    transactions: Vec<Transaction<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    documents: Vec<Document<'a>>,
+}
+
+#[derive(Serialize)]
+struct Observation<'a> {
+    id: &'static str,
+    measure: &'a str,
+    unit: UnitName<'a>,
+}
+
+#[derive(Serialize)]
+struct UnitName<'a> {
+    name: &'a str,
+}
+
+/// The shape of the OCDS Metrics extension's `agreedMetrics` (an additional field here).
+#[derive(Serialize)]
+struct Metric<'a> {
+    id: String,
+    title: &'a str,
+    observations: Vec<Observation<'a>>,
+}
+
+#[derive(Serialize)]
+struct Contract<'a> {
+    id: String,
+    #[serde(rename = "awardID")]
+    award_id: String,
+    title: &'a str,
+    description: &'a str,
+    status: &'static str,
+    period: Period,
+    value: Cny,
+    #[serde(rename = "dateSigned", skip_serializing_if = "Option::is_none")]
+    date_signed: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    documents: Vec<Document<'a>>,
+    implementation: Implementation<'a>,
+    #[serde(rename = "agreedMetrics", skip_serializing_if = "Vec::is_empty")]
+    agreed_metrics: Vec<Metric<'a>>,
+}
+
+#[derive(Serialize)]
+struct Release<'a> {
+    ocid: String,
+    id: String,
+    date: String,
+    tag: Vec<&'static str>,
+    #[serde(rename = "initiationType")]
+    initiation_type: &'static str,
+    language: &'static str,
+    parties: [Party<'a>; 2],
+    buyer: OrgRef<'a>,
+    planning: Planning<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tender: Option<Tender<'a>>,
+    awards: [Award<'a>; 1],
+    contracts: [Contract<'a>; 1],
 }
 
 /// `ocds.json`: an OCDS 1.1 release package, one contracting process per public project.
-/// Mapping: `../shared/data/README.md` and the `/data/` page.
-pub fn ocds_json(model: &Model, link: &dyn Fn(&str) -> String) -> String {
-    let releases: Vec<Value> = model
-        .projects
-        .iter()
-        .map(|p| release(model, p, link))
-        .collect();
-    let package = json!({
-        "uri": link("data/ocds.json"),
-        "version": "1.1",
-        "publishedDate": format!("{}T00:00:00+08:00", model.site.as_of.iso),
-        "publisher": { "name": model.site.publisher.name },
-        "publicationPolicy": link("data/"),
-        "releases": releases,
-    });
-    let mut out = serde_json::to_string_pretty(&package).expect("ocds serializes");
-    out.push('\n');
-    out
+/// Mapping: `../shared/data/README.md` and the `/data/` page. Releases are serialised in
+/// parallel, a batch at a time, and written as they are made.
+pub fn ocds_json(
+    model: &Model,
+    link: &(dyn Fn(&str) -> String + Sync),
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Publisher<'a> {
+        name: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Head<'a> {
+        uri: String,
+        version: &'static str,
+        #[serde(rename = "publishedDate")]
+        published_date: String,
+        publisher: Publisher<'a>,
+        #[serde(rename = "publicationPolicy")]
+        publication_policy: String,
+    }
+    let head = Head {
+        uri: link("data/ocds.json"),
+        version: "1.1",
+        published_date: format!("{}T00:00:00+08:00", model.site.as_of.iso),
+        publisher: Publisher {
+            name: &model.site.publisher.name,
+        },
+        publication_policy: link("data/"),
+    };
+    let head = serde_json::to_string(&head).map_err(std::io::Error::other)?;
+    // The head without its closing brace; the releases go in before it.
+    out.write_all(&head.as_bytes()[..head.len() - 1])?;
+    out.write_all(b",\"releases\":[\n")?;
+    for (n, batch) in model.projects.chunks(256).enumerate() {
+        let parts: Vec<String> = batch
+            .par_iter()
+            .map(|p| serde_json::to_string(&release(model, p, link)).expect("a release serialises"))
+            .collect();
+        for (i, part) in parts.iter().enumerate() {
+            if n > 0 || i > 0 {
+                out.write_all(b",\n")?;
+            }
+            out.write_all(part.as_bytes())?;
+        }
+    }
+    out.write_all(b"\n]}\n")
 }
 
-fn release(model: &Model, p: &ProjectView, link: &dyn Fn(&str) -> String) -> Value {
+fn release<'a>(
+    model: &'a Model,
+    p: &'a ProjectView,
+    link: &(dyn Fn(&str) -> String + Sync),
+) -> Release<'a> {
     let yuan = model.site.yuan_per_unit;
-    let ocid = format!("{}-{}", model.site.ocid_prefix, p.id);
-    let buyer = json!({ "id": "buyer", "name": model.site.publisher.name });
+    let buyer = || OrgRef {
+        id: Cow::Borrowed("buyer"),
+        name: &model.site.publisher.name,
+    };
     let supplier_id = match &p.contractor.credit_code {
         Some(code) => format!("CN-SAIC-{code}"),
         None => format!("supplier-{}", p.id),
     };
-    let mut supplier = json!({
-        "id": supplier_id,
-        "name": p.contractor.name,
-        "roles": ["supplier", "payee"],
-        "contactPoint": { "name": p.contractor.responsible },
-    });
-    if let Some(code) = &p.contractor.credit_code {
-        supplier["identifier"] =
-            json!({ "scheme": "CN-SAIC", "id": code, "legalName": p.contractor.name });
-    }
-    if let Some(phone) = &p.contractor.phone {
-        supplier["contactPoint"]["telephone"] = json!(phone);
-    }
-    let supplier_ref = json!({ "id": supplier_id, "name": p.contractor.name });
-    let mut buyer_party = buyer.clone();
-    buyer_party["roles"] = json!(["buyer", "procuringEntity", "payer"]);
-
-    let notice_doc = |n: &super::views::NoticeRef, kind: &str| {
-        json!({
-            "id": n.id,
-            "documentType": kind,
-            "title": n.title,
-            "url": link(&n.url),
-            "datePublished": n.published.as_ref().map(ocds_date),
-            "language": "zh",
-        })
+    let supplier = || OrgRef {
+        id: Cow::Owned(supplier_id.clone()),
+        name: &p.contractor.name,
     };
-    let notices_of = |key: &str, kind: &str| -> Vec<Value> {
+    let notice_doc = |n: &'a NoticeRef, kind: &'static str| Document {
+        id: n.id.clone(),
+        document_type: kind,
+        title: n.title.clone(),
+        description: None,
+        url: Some(link(&n.url)),
+        date_published: n.published.as_ref().map(ocds_date),
+        language: "zh",
+    };
+    let notices_of = |key: &str, kind: &'static str| -> Vec<Document<'a>> {
         p.notices
             .iter()
             .filter(|n| n.kind.key == key)
@@ -432,140 +642,175 @@ fn release(model: &Model, p: &ProjectView, link: &dyn Fn(&str) -> String) -> Val
     };
     let award_notice = p.notices.iter().find(|n| n.kind.key == "award");
     let contract_notice = p.notices.iter().find(|n| n.kind.key == "contract");
-
-    let mut planning_docs = Vec::new();
-    if let Some(d) = &p.decision {
-        planning_docs.push(json!({
-            "id": d.id,
-            "documentType": "approvedDecision",
-            "title": d.title,
-            "description": d.number,
-            "url": d.url.as_deref().map(link),
-            "datePublished": d.issued.as_ref().map(ocds_date),
-            "language": "zh",
-        }));
-    }
+    let planning_docs = p
+        .decision
+        .iter()
+        .map(|d| Document {
+            id: d.id.clone(),
+            document_type: "approvedDecision",
+            title: d.title.clone(),
+            description: d.number.as_deref(),
+            url: d.url.as_deref().map(link),
+            date_published: d.issued.as_ref().map(ocds_date),
+            language: "zh",
+        })
+        .collect();
     let mut tender_docs = notices_of("tender", "tenderNotice");
     tender_docs.extend(notices_of("candidates", "evaluationReports"));
     tender_docs.extend(notices_of("complaint-decision", "complaints"));
-
     let award_value = award_notice
         .and_then(|n| n.amount.as_ref())
         .unwrap_or(&p.funding_total);
     let contract_value = contract_notice
         .and_then(|n| n.amount.as_ref())
         .unwrap_or(&p.funding_total);
-    let contract_status = match p.status.key.as_str() {
-        "not-started" => "pending",
-        "completed" | "accepted" => "terminated",
-        _ => "active",
-    };
-    let transactions: Vec<Value> = p
+    let transactions: Vec<Transaction> = p
         .disbursements
         .iter()
-        .map(|d| {
-            json!({
-                "id": d.id,
-                "date": d.date.as_ref().map(ocds_date),
-                "value": cny(&d.amount, yuan),
-                "payer": buyer,
-                "payee": supplier_ref,
-                "description": format!("{}（{}）", d.purpose, d.source_name),
-            })
+        .map(|d| Transaction {
+            id: &d.id,
+            date: d.date.as_ref().map(ocds_date),
+            value: cny(&d.amount, yuan),
+            payer: buyer(),
+            payee: supplier(),
+            description: format!("{}（{}）", d.purpose, d.source_name),
         })
         .collect();
-    let reports: Vec<Value> = p
+    let reports: Vec<Document> = p
         .timeline
         .iter()
         .rev()
         .filter(|m| m.published.is_some())
-        .map(|m| {
-            json!({
-                "id": format!("{}-progress-{}", p.id, m.month),
-                "documentType": "physicalProgressReport",
-                "title": format!("{}建设进度（完成 {}%）", m.month_label, m.percent.as_deref().unwrap_or("—")),
-                "description": m.summary,
-                "url": link(&format!("{}#m-{}", p.url, m.month)),
-                "datePublished": m.published.as_ref().map(ocds_date),
-                "language": "zh",
-            })
+        .map(|m| Document {
+            id: format!("{}-progress-{}", p.id, m.month),
+            document_type: "physicalProgressReport",
+            title: format!(
+                "{}建设进度（完成 {}%）",
+                m.month_label,
+                m.percent.as_deref().unwrap_or("—")
+            ),
+            description: Some(&m.summary),
+            url: Some(link(&format!("{}#m-{}", p.url, m.month))),
+            date_published: m.published.as_ref().map(ocds_date),
+            language: "zh",
         })
         .collect();
-    // Performance targets have no core field: they follow the shape of the OCDS Metrics
-    // extension's `agreedMetrics`, as an additional field (the /data/ page says so).
-    let metrics: Vec<Value> = p
+    let metrics = p
         .targets
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let mut observations =
-                vec![json!({ "id": "target", "measure": t.target, "unit": { "name": t.unit } })];
+            let mut observations = vec![Observation {
+                id: "target",
+                measure: &t.target,
+                unit: UnitName { name: &t.unit },
+            }];
             if let Some(actual) = &t.actual {
-                observations
-                    .push(json!({ "id": "actual", "measure": actual, "unit": { "name": t.unit } }));
+                observations.push(Observation {
+                    id: "actual",
+                    measure: actual,
+                    unit: UnitName { name: &t.unit },
+                });
             }
-            json!({ "id": (i + 1).to_string(), "title": t.indicator, "observations": observations })
+            Metric {
+                id: (i + 1).to_string(),
+                title: &t.indicator,
+                observations,
+            }
         })
         .collect();
-    let mut tags = vec!["planning", "award", "contract"];
+    let mut tag = vec!["planning", "award", "contract"];
     if !transactions.is_empty() || !reports.is_empty() {
-        tags.push("implementation");
+        tag.push("implementation");
     }
     let last_date = latest_date(p).unwrap_or_else(|| model.site.as_of.iso.clone());
-    let mut release = json!({
-        "ocid": ocid,
-        "id": format!("{}-{}", p.id, last_date),
-        "date": format!("{last_date}T00:00:00+08:00"),
-        "tag": tags,
-        "initiationType": "tender",
-        "language": "zh",
-        "parties": [buyer_party, supplier],
-        "buyer": buyer,
-        "planning": {
-            "rationale": p.category.label,
-            "budget": {
-                "id": p.id,
-                "description": p.funding.iter().map(|f| format!("{} {}", f.source_name, f.amount.text)).collect::<Vec<_>>().join("；"),
-                "amount": cny(&p.funding_total, yuan),
-                "project": p.name,
-                "projectID": p.id,
+    Release {
+        ocid: format!("{}-{}", model.site.ocid_prefix, p.id),
+        id: format!("{}-{}", p.id, last_date),
+        date: format!("{last_date}T00:00:00+08:00"),
+        tag,
+        initiation_type: "tender",
+        language: "zh",
+        parties: [
+            Party {
+                id: Cow::Borrowed("buyer"),
+                name: &model.site.publisher.name,
+                roles: &["buyer", "procuringEntity", "payer"],
+                identifier: None,
+                contact_point: None,
             },
-            "documents": planning_docs,
+            Party {
+                id: Cow::Owned(supplier_id.clone()),
+                name: &p.contractor.name,
+                roles: &["supplier", "payee"],
+                identifier: p.contractor.credit_code.as_deref().map(|code| Identifier {
+                    scheme: "CN-SAIC",
+                    id: code,
+                    legal_name: &p.contractor.name,
+                }),
+                contact_point: Some(ContactPoint {
+                    name: &p.contractor.responsible,
+                    telephone: p.contractor.phone.as_deref(),
+                }),
+            },
+        ],
+        buyer: buyer(),
+        planning: Planning {
+            rationale: &p.category.label,
+            budget: Budget {
+                id: &p.id,
+                description: p
+                    .funding
+                    .iter()
+                    .map(|f| format!("{} {}", f.source_name, f.amount.text))
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                amount: cny(&p.funding_total, yuan),
+                project: &p.name,
+                project_id: &p.id,
+            },
+            documents: planning_docs,
         },
-        "awards": [{
-            "id": format!("{}-award", p.id),
-            "title": p.name,
-            "status": "active",
-            "date": award_notice.and_then(|n| n.event.as_ref()).map(ocds_date),
-            "value": cny(award_value, yuan),
-            "suppliers": [supplier_ref],
-            "documents": notices_of("award", "awardNotice"),
+        tender: (!tender_docs.is_empty()).then(|| Tender {
+            id: format!("{}-tender", p.id),
+            status: "complete",
+            documents: tender_docs,
+        }),
+        awards: [Award {
+            id: format!("{}-award", p.id),
+            title: &p.name,
+            status: "active",
+            date: award_notice.and_then(|n| n.event.as_ref()).map(ocds_date),
+            value: cny(award_value, yuan),
+            suppliers: [supplier()],
+            documents: notices_of("award", "awardNotice"),
         }],
-        "contracts": [{
-            "id": format!("{}-contract", p.id),
-            "awardID": format!("{}-award", p.id),
-            "title": p.name,
-            "description": p.summary,
-            "status": contract_status,
-            "period": {
-                "startDate": p.start.as_ref().map(ocds_date),
-                "endDate": p.deadline.as_ref().map(ocds_date),
+        contracts: [Contract {
+            id: format!("{}-contract", p.id),
+            award_id: format!("{}-award", p.id),
+            title: &p.name,
+            description: &p.summary,
+            status: match p.status.key.as_str() {
+                "not-started" => "pending",
+                "completed" | "accepted" => "terminated",
+                _ => "active",
             },
-            "value": cny(contract_value, yuan),
-            "dateSigned": contract_notice.and_then(|n| n.event.as_ref()).map(ocds_date),
-            "documents": notices_of("contract", "contractNotice"),
-            "implementation": {
-                "transactions": transactions,
-                "documents": reports,
+            period: Period {
+                start_date: p.start.as_ref().map(ocds_date),
+                end_date: p.deadline.as_ref().map(ocds_date),
             },
-            "agreedMetrics": metrics,
+            value: cny(contract_value, yuan),
+            date_signed: contract_notice
+                .and_then(|n| n.event.as_ref())
+                .map(ocds_date),
+            documents: notices_of("contract", "contractNotice"),
+            implementation: Implementation {
+                transactions,
+                documents: reports,
+            },
+            agreed_metrics: metrics,
         }],
-    });
-    if !tender_docs.is_empty() {
-        release["tender"] = json!({ "id": format!("{}-tender", p.id), "status": "complete", "documents": tender_docs });
     }
-    strip_nulls(&mut release);
-    release
 }
 
 /// The most recent date anything about the project was published or paid.
@@ -579,18 +824,6 @@ fn latest_date(p: &ProjectView) -> Option<String> {
         .chain(p.completed.iter())
         .chain(p.accepted.iter());
     dates.map(|d| d.iso.clone()).max()
-}
-
-/// OCDS leaves out what is unknown rather than writing null; empty lists go too.
-fn strip_nulls(v: &mut Value) {
-    match v {
-        Value::Object(map) => {
-            map.retain(|_, x| !x.is_null() && !matches!(x, Value::Array(a) if a.is_empty()));
-            map.values_mut().for_each(strip_nulls);
-        }
-        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
-        _ => {}
-    }
 }
 
 #[cfg(test)]
@@ -620,15 +853,15 @@ mod tests {
         };
         let wan = Decimal::from(10_000);
         assert_eq!(
-            cny(&a("28.5"), wan).to_string(),
+            serde_json::to_string(&cny(&a("28.5"), wan)).unwrap(),
             r#"{"amount":285000,"currency":"CNY"}"#
         );
         assert_eq!(
-            cny(&a("0.00015"), wan).to_string(),
+            serde_json::to_string(&cny(&a("0.00015"), wan)).unwrap(),
             r#"{"amount":1.5,"currency":"CNY"}"#
         );
         assert_eq!(
-            cny(&a("1234567.8912"), wan).to_string(),
+            serde_json::to_string(&cny(&a("1234567.8912"), wan)).unwrap(),
             r#"{"amount":12345678912,"currency":"CNY"}"#
         );
     }

@@ -8,7 +8,9 @@
 //! a dictionary. Latin letters and digits form words (project ids like `cold-chain` also give
 //! `cold` and `chain`). `themes/default/static/search.js` tokenises queries the same way.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
@@ -21,27 +23,33 @@ fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
-/// The tokens of a text: Han characters and character pairs, Latin words and their parts.
-pub fn tokens(text: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
+/// Calls `f` with every token of a text (repeats included): Han characters and character
+/// pairs, Latin words and their parts.
+pub fn each_token(text: &str, mut f: impl FnMut(&str)) {
     let mut prev_han: Option<char> = None;
     let mut word = String::new();
-    let flush = |word: &mut String, out: &mut BTreeSet<String>| {
+    let mut pair = String::with_capacity(8);
+    let flush = |word: &mut String, f: &mut dyn FnMut(&str)| {
         let w = word.trim_matches('-');
         if !w.is_empty() {
-            out.insert(w.to_string());
+            f(w);
             if w.contains('-') {
-                out.extend(w.split('-').filter(|p| !p.is_empty()).map(str::to_string));
+                w.split('-').filter(|p| !p.is_empty()).for_each(&mut *f);
             }
         }
         word.clear();
     };
     for c in text.chars() {
         if is_han(c) {
-            flush(&mut word, &mut out);
-            out.insert(c.to_string());
+            flush(&mut word, &mut f);
+            pair.clear();
+            pair.push(c);
+            f(&pair);
             if let Some(p) = prev_han {
-                out.insert(format!("{p}{c}"));
+                pair.clear();
+                pair.push(p);
+                pair.push(c);
+                f(&pair);
             }
             prev_han = Some(c);
             continue;
@@ -52,10 +60,19 @@ pub fn tokens(text: &str) -> BTreeSet<String> {
         } else if c == '-' && !word.is_empty() {
             word.push('-');
         } else {
-            flush(&mut word, &mut out);
+            flush(&mut word, &mut f);
         }
     }
-    flush(&mut word, &mut out);
+    flush(&mut word, &mut f);
+}
+
+/// The distinct tokens of a text.
+#[cfg(test)]
+pub fn tokens(text: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    each_token(text, |t| {
+        out.insert(t.to_string());
+    });
     out
 }
 
@@ -69,111 +86,102 @@ pub fn shard_of(token: &str, shards: u32) -> u32 {
     h % shards
 }
 
-/// Text inside `<main>`, without tags, with the entities Tera and the sanitiser write decoded.
+/// Text inside `<main>` without its asides and navigation (the same on every page), without
+/// tags, with the entities Tera and the sanitiser write decoded.
 fn main_text(html: &str) -> String {
+    const SKIP: [(&str, &str); 3] = [
+        ("<aside", "</aside>"),
+        ("<nav", "</nav>"),
+        ("<script", "</script>"),
+    ];
+    const ENTITIES: [(&str, char); 6] = [
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&#x27;", '\''),
+        ("&amp;", '&'),
+    ];
     let start = html.find("<main").unwrap_or(0);
     let end = html.rfind("</main>").unwrap_or(html.len());
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html[start..end].chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
+    let mut rest = &html[start..end];
+    let mut out = String::with_capacity(rest.len() / 2);
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if rest.starts_with('&') {
+            match ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
+                Some((e, c)) => {
+                    out.push(*c);
+                    rest = &rest[e.len()..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &rest[1..];
+                }
             }
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+            continue;
         }
+        out.push(' ');
+        let skip = SKIP
+            .iter()
+            .find(|(open, _)| rest.starts_with(open))
+            .and_then(|(_, close)| rest.find(close).map(|e| e + close.len()));
+        rest = match skip {
+            Some(n) => &rest[n..],
+            None => &rest[rest.find('>').map_or(rest.len(), |g| g + 1)..],
+        };
     }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
+    out.push_str(rest);
+    out
 }
 
-/// The first `<h1>` of a page, as text.
-fn heading(html: &str) -> String {
-    let Some(start) = html.find("<h1") else {
-        return String::new();
-    };
-    let Some(open_end) = html[start..].find('>') else {
-        return String::new();
-    };
-    let body = &html[start + open_end + 1..];
-    let text = &body[..body.find("</h1>").unwrap_or(body.len())];
-    main_text(&format!("<main>{text}</main>"))
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Which pages hold each token, gathered page by page (on several threads, then merged).
+#[derive(Default)]
+pub struct Postings {
+    map: FxHashMap<String, Vec<u32>>,
 }
 
-fn section(path: &str) -> &'static str {
-    match path.split('/').next().unwrap_or("") {
-        "projects" => "项目",
-        "documents" => "政策文件",
-        "notices" => "采购公告",
-        "funds" => "资金安排",
-        "supervision" => "监督举报",
-        "data" => "开放数据",
-        _ => "栏目",
+impl Postings {
+    /// Adds a page's tokens. Pages are added one at a time, so a page already at the end of a
+    /// token's list is a repeat within the page.
+    pub fn add(&mut self, page: u32, html: &str) {
+        each_token(&main_text(html), |t| match self.map.get_mut(t) {
+            Some(ids) if ids.last() == Some(&page) => {}
+            Some(ids) => ids.push(page),
+            None => {
+                self.map.insert(t.to_string(), vec![page]);
+            }
+        });
     }
-}
 
-#[derive(Serialize)]
-struct Meta {
-    shards: u32,
-    #[serde(rename = "pageChunk")]
-    page_chunk: usize,
-    count: usize,
-}
-
-/// A page that is searched: its URL (relative to the site root), title and section.
-pub struct Entry {
-    pub url: String,
-    pub title: String,
-    pub section: &'static str,
-}
-
-/// The pages to index from the rendered files: every HTML page but the 404 and search pages.
-pub fn entries(files: &[OutputFile]) -> Vec<(Entry, String)> {
-    files
-        .iter()
-        .filter(|f| {
-            f.path.ends_with(".html") && f.path != "404.html" && !f.path.starts_with("search/")
-        })
-        .map(|f| {
-            let html = String::from_utf8_lossy(&f.bytes);
-            let url = f
-                .path
-                .strip_suffix("index.html")
-                .unwrap_or(&f.path)
-                .to_string();
-            let entry = Entry {
-                section: section(&url),
-                title: heading(&html),
-                url,
-            };
-            (entry, main_text(&html))
-        })
-        .collect()
-}
-
-/// The index files under `search/`.
-pub fn index(pages: &[(Entry, String)]) -> Vec<OutputFile> {
-    let shards = (pages.len() / 100).clamp(1, 256) as u32;
-    let mut postings: Vec<BTreeMap<String, Vec<usize>>> = vec![BTreeMap::new(); shards as usize];
-    for (id, (entry, text)) in pages.iter().enumerate() {
-        let mut all = tokens(text);
-        all.extend(tokens(&entry.title));
-        for t in all {
-            postings[shard_of(&t, shards) as usize]
-                .entry(t)
-                .or_default()
-                .push(id);
+    pub fn merge(mut self, other: Postings) -> Postings {
+        let (mut big, small) = if self.map.len() >= other.map.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        for (t, ids) in small.map {
+            big.map.entry(t).or_default().extend(ids);
         }
+        self = big;
+        self
+    }
+}
+
+/// The index files under `search/`: page lists by chunk, postings by token shard, and a meta
+/// file. `pages` are (url, title, section) by page id.
+pub fn files(
+    pages: &[(String, String, &'static str)],
+    searchable: Vec<bool>,
+    postings: Postings,
+) -> Vec<OutputFile> {
+    let count = searchable.iter().filter(|s| **s).count();
+    let shards = (count / 100).clamp(1, 256) as u32;
+    let mut by_shard: Vec<BTreeMap<String, Vec<u32>>> = vec![BTreeMap::new(); shards as usize];
+    for (token, mut ids) in postings.map {
+        ids.sort_unstable();
+        by_shard[shard_of(&token, shards) as usize].insert(token, ids);
     }
     let mut out = vec![OutputFile::new(
         "search/meta.json",
@@ -183,13 +191,13 @@ pub fn index(pages: &[(Entry, String)]) -> Vec<OutputFile> {
             count: pages.len(),
         }),
     )];
-    for (k, map) in postings.iter().enumerate() {
+    for (k, map) in by_shard.iter().enumerate() {
         out.push(OutputFile::new(format!("search/i/{k}.json"), compact(map)));
     }
     for (n, chunk) in pages.chunks(PAGE_CHUNK).enumerate() {
         let rows: Vec<[&str; 3]> = chunk
             .iter()
-            .map(|(e, _)| [e.url.as_str(), e.title.as_str(), e.section])
+            .map(|(u, t, s)| [u.as_str(), t.as_str(), *s])
             .collect();
         out.push(OutputFile::new(
             format!("search/p/{n}.json"),
@@ -197,6 +205,14 @@ pub fn index(pages: &[(Entry, String)]) -> Vec<OutputFile> {
         ));
     }
     out
+}
+
+#[derive(Serialize)]
+struct Meta {
+    shards: u32,
+    #[serde(rename = "pageChunk")]
+    page_chunk: usize,
+    count: usize,
 }
 
 fn compact<T: Serialize>(v: &T) -> String {
@@ -235,10 +251,15 @@ mod tests {
     }
 
     #[test]
-    fn text_and_headings_from_pages() {
-        let html = "<header>菜单</header><main><h1>冷链 &amp; <em>物流</em></h1><p>5 &lt; 6</p></main><footer>页脚</footer>";
-        assert_eq!(heading(html), "冷链 & 物流");
+    fn text_from_pages_without_the_same_parts_on_every_page() {
+        let html = "<header>菜单</header><main><nav>位置</nav><h1>冷链 &amp; <em>物流</em></h1><p>5 &lt; 6</p><aside><h2>监督举报</h2></aside></main><footer>页脚</footer>";
         let text = main_text(html);
-        assert!(text.contains("5 < 6") && !text.contains("菜单") && !text.contains("页脚"));
+        assert!(
+            text.contains("冷链 & ") && text.contains("物流") && text.contains("5 < 6"),
+            "{text}"
+        );
+        for gone in ["菜单", "页脚", "位置", "监督举报"] {
+            assert!(!text.contains(gone), "{gone} in {text}");
+        }
     }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::charts;
 use crate::check::Ctx;
-use crate::date::Date;
+use crate::date::{Date, Month};
 use crate::facts::{self, Status, Timeliness, WindowKind, is_public};
 use crate::markdown;
 use crate::model::*;
@@ -53,7 +53,7 @@ pub fn ratio(part: Money, whole: Money) -> Option<String> {
     (!whole.is_zero()).then(|| percent_text(part.0 * Decimal::ONE_HUNDRED / whole.0))
 }
 
-#[derive(Serialize, Clone, Debug)]
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
 pub struct Labelled {
     pub key: String,
     pub label: String,
@@ -384,6 +384,54 @@ pub struct Update {
     pub url: String,
 }
 
+/// What lists show of a project (the list pages never need the whole view).
+/// A link to a record, for plain lists.
+#[derive(Serialize, Debug)]
+pub struct LinkRow {
+    pub url: String,
+    pub title: String,
+}
+
+#[derive(Serialize, Debug)]
+pub struct ProjectRow {
+    pub id: String,
+    pub url: String,
+    pub name: String,
+    pub category: Labelled,
+    pub contractor: RowContractor,
+    pub funding_total: Amount,
+    pub deadline: Option<DateView>,
+    pub percent: Option<String>,
+    pub disbursed_percent: Option<String>,
+    pub status: Labelled,
+    pub flags: Vec<&'static str>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct RowContractor {
+    pub name: String,
+}
+
+impl ProjectRow {
+    fn of(p: &ProjectView) -> ProjectRow {
+        ProjectRow {
+            id: p.id.clone(),
+            url: p.url.clone(),
+            name: p.name.clone(),
+            category: p.category.clone(),
+            contractor: RowContractor {
+                name: p.contractor.name.clone(),
+            },
+            funding_total: p.funding_total.clone(),
+            deadline: p.deadline.clone(),
+            percent: p.percent.clone(),
+            disbursed_percent: p.disbursed_percent.clone(),
+            status: p.status.clone(),
+            flags: p.flags.clone(),
+        }
+    }
+}
+
 /// Documents of one kind, for the list page.
 #[derive(Serialize, Debug)]
 pub struct DocumentGroup {
@@ -397,29 +445,60 @@ pub struct Model {
     pub site: SiteView,
     pub overview: OverviewView,
     pub projects: Vec<Arc<ProjectView>>,
+    /// The same projects, as lists show them.
+    pub rows: Vec<ProjectRow>,
+    /// The projects the overview shows: those with a lateness or gap first, then the rest, at
+    /// most twelve (the list page has them all).
+    pub highlights: Vec<usize>,
     pub documents: Vec<DocumentView>,
     pub document_groups: Vec<DocumentGroup>,
     pub notices: Vec<NoticeView>,
     pub funds: FundsView,
     pub categories: Vec<Labelled>,
     pub statuses: Vec<Labelled>,
-    /// Every public record and monthly report, newest first (the feed).
+    /// The newest public records and monthly reports, newest first (the feed).
     pub updates: Vec<Update>,
 }
 
 /// Project views kept between builds (by `serve`), each with a fingerprint of every file and
 /// setting its view is made from, so that an edit recomputes only the projects it touches.
+/// With `keeping`, rendered project pages are kept too.
 #[derive(Default)]
 pub struct ViewCache {
     projects: HashMap<String, (u64, Arc<ProjectView>)>,
-    /// Rendered project pages, by project id, with the key they were rendered under.
-    pub pages: HashMap<String, (u64, Vec<u8>)>,
+    keep_pages: bool,
+    pages: std::sync::Mutex<HashMap<String, (u64, String)>>,
 }
 
 impl ViewCache {
+    /// A cache that also keeps rendered project pages between builds.
+    pub fn keeping() -> ViewCache {
+        ViewCache {
+            keep_pages: true,
+            ..ViewCache::default()
+        }
+    }
+
     /// The fingerprint a project's view was last built from.
     pub fn fingerprint(&self, id: &str) -> Option<u64> {
         self.projects.get(id).map(|(f, _)| *f)
+    }
+
+    /// A kept page, if it was rendered under this key.
+    pub fn page(&self, id: &str, key: u64) -> Option<String> {
+        let pages = self.pages.lock().ok()?;
+        pages
+            .get(id)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, html)| html.clone())
+    }
+
+    pub fn keep_page(&self, id: &str, key: u64, html: &str) {
+        if self.keep_pages
+            && let Ok(mut pages) = self.pages.lock()
+        {
+            pages.insert(id.to_string(), (key, html.to_string()));
+        }
     }
 }
 
@@ -431,7 +510,7 @@ fn project_fingerprint(site: &Site, ctx: &Ctx, p: &Project, notices: &[&Notice])
     ctx.as_of.hash(&mut h);
     let mut file = |path: &str| {
         path.hash(&mut h);
-        site.sources.get(path).map(|f| f.text.as_str()).hash(&mut h);
+        site.sources.hash(path).hash(&mut h);
     };
     file(&site.config.file);
     file("content/programme.toml");
@@ -439,17 +518,26 @@ fn project_fingerprint(site: &Site, ctx: &Ctx, p: &Project, notices: &[&Notice])
     for r in &p.progress {
         file(&r.file);
     }
-    if let Some(d) = site
-        .documents
-        .iter()
-        .find(|d| Some(d.id.as_str()) == text(&p.decision))
-    {
+    if let Some(d) = text(&p.decision).and_then(|id| site.document(id)) {
         file(&d.file);
     }
     for n in notices {
         file(&n.file);
     }
     h.finish()
+}
+
+/// The site-wide values every page gets, and one project's view: what the preview needs to
+/// redo a single project page at once after an edit.
+pub fn one_project(
+    site: &Site,
+    ctx: &Ctx,
+    base_url: Option<&str>,
+    id: &str,
+) -> Option<(SiteView, ProjectView)> {
+    let b = Builder::new(site, ctx);
+    let p = b.public_projects().find(|p| p.id == id)?;
+    Some((b.site_view(base_url), b.project(p)))
 }
 
 /// Builds the model of the public site as of `ctx.as_of`, reusing the project views in `cache`
@@ -480,16 +568,31 @@ pub fn build(site: &Site, ctx: &Ctx, base_url: Option<&str>, cache: &mut ViewCac
             view
         })
         .collect();
+    if let Ok(mut pages) = cache.pages.lock() {
+        pages.retain(|id, _| fresh.contains_key(id));
+    }
     cache.projects = fresh;
     let documents = b.documents();
     let notices = b.notices();
     let funds = b.funds();
     let updates = b.updates();
     let overview = b.overview(&updates, &projects, &documents, &notices, &funds);
+    let rows: Vec<ProjectRow> = projects.iter().map(|p| ProjectRow::of(p)).collect();
+    let mut highlights: Vec<usize> = (0..rows.len()).collect();
+    highlights.sort_by_key(|i| {
+        (
+            rows[*i].flags.is_empty() && rows[*i].status.key != "overdue",
+            *i,
+        )
+    });
+    highlights.truncate(12);
+    highlights.sort_unstable();
     Model {
         updates,
         site: b.site_view(base_url),
         overview,
+        rows,
+        highlights,
         projects,
         document_groups: group_documents(&documents),
         documents,
@@ -522,6 +625,8 @@ struct Builder<'a> {
     as_of: Date,
     unit: String,
     empty: Programme,
+    /// Public projects by category order, start date and id.
+    public: Vec<&'a Project>,
 }
 
 impl<'a> Builder<'a> {
@@ -531,12 +636,31 @@ impl<'a> Builder<'a> {
             .as_ref()
             .map_or("万元", |p| p.unit())
             .to_string();
+        let categories: HashMap<&str, usize> = site
+            .programme
+            .iter()
+            .flat_map(|p| p.categories.iter().enumerate())
+            .filter_map(|(i, c)| Some((text(&c.id)?, i)))
+            .collect();
+        let mut public: Vec<&Project> = site
+            .projects
+            .iter()
+            .filter(|p| is_public(&p.published, ctx.as_of))
+            .collect();
+        public.sort_by_cached_key(|p| {
+            let cat = text(&p.category)
+                .and_then(|c| categories.get(c))
+                .copied()
+                .unwrap_or(usize::MAX);
+            (cat, val(&p.start).copied(), p.id.clone())
+        });
         Builder {
             site,
             ctx,
             as_of: ctx.as_of,
             unit,
             empty: Programme::default(),
+            public,
         }
     }
 
@@ -553,24 +677,9 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Public projects in the order pages list them (computed once in `new`).
     fn public_projects(&self) -> impl Iterator<Item = &'a Project> + '_ {
-        let order = |p: &Project| {
-            let cat = self
-                .programme()
-                .categories
-                .iter()
-                .position(|c| text(&c.id) == text(&p.category))
-                .unwrap_or(usize::MAX);
-            (cat, val(&p.start).copied(), p.id.clone())
-        };
-        let mut list: Vec<&Project> = self
-            .site
-            .projects
-            .iter()
-            .filter(|p| is_public(&p.published, self.as_of))
-            .collect();
-        list.sort_by_key(|p| order(p));
-        list.into_iter()
+        self.public.iter().copied()
     }
 
     fn source_name(&self, id: &str) -> String {
@@ -634,7 +743,7 @@ impl<'a> Builder<'a> {
 
     fn doc_ref(&self, id: &Field<String>) -> Option<DocRef> {
         let id = text(id)?;
-        let d = self.site.documents.iter().find(|d| d.id == id)?;
+        let d = self.site.document(id)?;
         Some(DocRef {
             id: d.id.clone(),
             url: is_public(&d.published, self.as_of).then(|| format!("documents/{}/", d.id)),
@@ -670,8 +779,9 @@ impl<'a> Builder<'a> {
             .filter_map(|a| Some((text(&a.indicator)?, *val(&a.value)?)))
             .collect();
         let mut related: Vec<&Notice> = self
-            .public_notices()
-            .filter(|n| text(&n.project) == Some(p.id.as_str()))
+            .site
+            .notices_of(&p.id)
+            .filter(|n| is_public(&n.published, self.as_of))
             .collect();
         related.sort_by_key(|n| (val(&n.published).copied(), n.id.clone()));
         let notices: Vec<NoticeRef> = related.into_iter().map(|n| self.notice_ref(n)).collect();
@@ -837,8 +947,9 @@ impl<'a> Builder<'a> {
             ));
         }
         let notices = self
-            .public_notices()
-            .filter(|n| text(&n.project) == Some(p.id.as_str()));
+            .site
+            .notices_of(&p.id)
+            .filter(|n| is_public(&n.published, self.as_of));
         for n in notices {
             if facts::notice_windows(n, self.ctx).iter().any(|w| !w.met()) {
                 out.push(format!(
@@ -960,8 +1071,9 @@ impl<'a> Builder<'a> {
                     body_html: markdown::to_html(&d.body.markdown, 2),
                     summary: markdown::summary(&d.body.markdown, 80),
                     projects: self
-                        .public_projects()
-                        .filter(|p| text(&p.decision) == Some(d.id.as_str()))
+                        .site
+                        .decided_by(&d.id)
+                        .filter(|p| is_public(&p.published, self.as_of))
                         .map(|p| self.project_ref(p))
                         .collect(),
                     late,
@@ -977,7 +1089,7 @@ impl<'a> Builder<'a> {
             .map(|n| {
                 let kind = val(&n.kind).copied();
                 let project = text(&n.project)
-                    .and_then(|id| self.site.projects.iter().find(|p| p.id == id))
+                    .and_then(|id| self.site.project(id))
                     .filter(|p| is_public(&p.published, self.as_of))
                     .map(|p| self.project_ref(p));
                 let windows: Vec<WindowView> = facts::notice_windows(n, self.ctx)
@@ -1332,61 +1444,92 @@ impl<'a> Builder<'a> {
         t
     }
 
-    /// Every public record and monthly report, newest first.
+    /// The newest public records and monthly reports, newest first, at most `FEED_LIMIT`.
+    /// Sorted by date and address on light references; only the kept ones get their text.
     fn updates(&self) -> Vec<Update> {
-        let mut all: Vec<(Date, Update)> = Vec::new();
-        let mut push = |d: &Field<Date>, kind: &str, title: String, url: String| {
-            if let Some(date_) = val(d).copied().filter(|d| *d <= self.as_of) {
-                all.push((
-                    date_,
-                    Update {
-                        date: date(date_),
-                        kind: kind.into(),
-                        title,
-                        url,
-                    },
-                ));
-            }
-        };
+        enum Ref<'r> {
+            Document(&'r Document),
+            Project(&'r Project),
+            Report(&'r Project, &'r ProgressReport),
+            Notice(&'r Notice),
+        }
+        let published = |d: &Field<Date>| val(d).copied().filter(|d| *d <= self.as_of);
+        let mut all: Vec<(Date, &str, Month, Ref)> = Vec::new();
         for d in &self.site.documents {
-            let kind = val(&d.kind).map_or("文件", |k| k.label());
-            push(
-                &d.published,
-                kind,
-                owned(&d.title).unwrap_or_default(),
-                format!("documents/{}/", d.id),
-            );
+            if let Some(date) = published(&d.published) {
+                all.push((date, &d.id, Month::default_first(), Ref::Document(d)));
+            }
         }
         for p in self.public_projects() {
-            let name = owned(&p.name).unwrap_or_default();
-            push(
-                &p.published,
-                "项目公开",
-                name.clone(),
-                format!("projects/{}/", p.id),
-            );
+            if let Some(date) = published(&p.published) {
+                all.push((date, &p.id, Month::default_first(), Ref::Project(p)));
+            }
             for r in &p.progress {
-                push(
-                    &r.published,
-                    "建设进度",
-                    format!("{name}（{}）", r.month.chinese()),
-                    format!("projects/{}/#m-{}", p.id, r.month),
-                );
+                if let Some(date) = published(&r.published) {
+                    all.push((date, &p.id, r.month, Ref::Report(p, r)));
+                }
             }
         }
         for n in &self.site.notices {
-            let kind = val(&n.kind).map_or("公告", |k| k.label());
-            push(
-                &n.published,
-                kind,
-                owned(&n.title).unwrap_or_default(),
-                format!("notices/{}/", n.id),
-            );
+            if let Some(date) = published(&n.published) {
+                all.push((date, &n.id, Month::default_first(), Ref::Notice(n)));
+            }
         }
-        all.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.url.cmp(&b.1.url)));
-        all.into_iter().map(|(_, u)| u).collect()
+        let rank = |r: &Ref| match r {
+            Ref::Document(_) => 0,
+            Ref::Notice(_) => 1,
+            Ref::Project(_) => 2,
+            Ref::Report(..) => 3,
+        };
+        all.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| rank(&a.3).cmp(&rank(&b.3)))
+                .then_with(|| a.1.cmp(b.1))
+                .then_with(|| a.2.cmp(&b.2))
+        });
+        all.truncate(FEED_LIMIT);
+        all.into_iter()
+            .map(|(day, _, _, r)| {
+                let (kind, title, url) = match r {
+                    Ref::Document(d) => (
+                        val(&d.kind).map_or("文件", |k| k.label()),
+                        owned(&d.title).unwrap_or_default(),
+                        format!("documents/{}/", d.id),
+                    ),
+                    Ref::Project(p) => (
+                        "项目公开",
+                        owned(&p.name).unwrap_or_default(),
+                        format!("projects/{}/", p.id),
+                    ),
+                    Ref::Report(p, r) => (
+                        "建设进度",
+                        format!(
+                            "{}（{}）",
+                            owned(&p.name).unwrap_or_default(),
+                            r.month.chinese()
+                        ),
+                        format!("projects/{}/#m-{}", p.id, r.month),
+                    ),
+                    Ref::Notice(n) => (
+                        val(&n.kind).map_or("公告", |k| k.label()),
+                        owned(&n.title).unwrap_or_default(),
+                        format!("notices/{}/", n.id),
+                    ),
+                };
+                Update {
+                    date: date(day),
+                    kind: kind.into(),
+                    title,
+                    url,
+                }
+            })
+            .collect()
     }
 }
+
+/// The feed holds the newest this many records and reports; a county column has fewer than
+/// this in all, so its feed holds every one.
+pub const FEED_LIMIT: usize = 1000;
 
 /// Documents are sorted by kind already; this cuts the list where the kind changes.
 fn group_documents(docs: &[DocumentView]) -> Vec<DocumentGroup> {
