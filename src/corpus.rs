@@ -434,6 +434,7 @@ mod tests {
             as_of: crate::date::Date::parse("2026-11-25"),
             strict: true,
             base_url: None,
+            progress: Default::default(),
         };
         let checked = crate::check_site(&opts).unwrap();
         assert!(

@@ -341,12 +341,20 @@ fn parse_month(s: &str) -> Option<Month> {
     }
 }
 
+/// A number as typed: thousands separators, `%` and a unit allowed. Amounts are in 万元: a
+/// value ending in 元 (not 万元) is converted.
 fn parse_number(s: &str) -> Option<Decimal> {
     let cleaned: String = s
         .chars()
         .filter(|c| !matches!(c, ',' | '，' | '%' | '％' | ' '))
         .collect();
-    parse_decimal(cleaned.trim_end_matches("万元").trim_end_matches('元'))
+    if let Some(wan) = cleaned.strip_suffix("万元") {
+        parse_decimal(wan)
+    } else if let Some(yuan) = cleaned.strip_suffix('元') {
+        Some((parse_decimal(yuan)? / Decimal::from(10_000)).normalize())
+    } else {
+        parse_decimal(&cleaned)
+    }
 }
 
 /// 绩效目标 as one cell: "入驻企业：10 家；培训 1500 人次" — indicator, number, unit per item.
@@ -629,7 +637,26 @@ pub fn import(opts: &ImportOptions) -> Result<Outcome, String> {
     if opts.kind == Kind::Progress && !has(&Col::Month) {
         return Err("表格里找不到“月份”列".into());
     }
-    for row in rows {
+    // Amounts are kept in 万元; a column headed in 元 says so for its cells without a unit.
+    let in_yuan: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| {
+            matches!(cols[*i], Some(Col::Funding(_) | Col::Disbursed))
+                && h.replace('（', "(").replace('）', ")").contains("(元)")
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for mut row in rows {
+        for &i in &in_yuan {
+            if let Some(c) = row.cells.get_mut(i)
+                && !c.trim().is_empty()
+                && !c.trim_end().ends_with('元')
+            {
+                c.push('元');
+            }
+        }
+        let row = row;
         let cell = |c: &Col| -> Option<&str> {
             cols.iter()
                 .position(|x| x.as_ref() == Some(c))
@@ -858,6 +885,8 @@ mod tests {
         assert_eq!(parse_month("2022-07-01").unwrap().to_string(), "2022-07");
         assert_eq!(parse_number("1,000.50万元").unwrap().to_string(), "1000.50");
         assert_eq!(parse_number("80%").unwrap().to_string(), "80");
+        assert_eq!(parse_number("1,500,000元").unwrap().to_string(), "150");
+        assert_eq!(parse_number("37500 元").unwrap().to_string(), "3.75");
         let t = parse_targets("电商产业园入驻企业：10 家；培训 1500 人次以上").unwrap();
         assert_eq!(
             t[0],

@@ -17,6 +17,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod money;
+pub mod progress;
 pub mod render;
 pub mod serve;
 pub mod source;
@@ -38,6 +39,8 @@ pub struct Options {
     pub strict: bool,
     /// Overrides `base_url` of config.toml.
     pub base_url: Option<String>,
+    /// The bar shown on a terminal during long builds (none by default).
+    pub progress: progress::Progress,
 }
 
 /// A loaded site with every finding about it.
@@ -57,9 +60,10 @@ pub fn timing(stage: &str, since: std::time::Instant) {
 /// Loads and checks the site.
 pub fn check_site(opts: &Options) -> Result<Checked, LoadError> {
     let t = std::time::Instant::now();
-    let loaded = load::load(&opts.root)?;
+    let loaded = load::load_with(&opts.root, &opts.progress)?;
     timing("load", t);
     let t = std::time::Instant::now();
+    opts.progress.stage("检查规则", 1);
     let as_of = opts.as_of.unwrap_or_else(Date::today_in_china);
     let ctx = check::Ctx::new(&loaded.site, as_of);
     let mut diagnostics = loaded.diagnostics.clone();
@@ -68,6 +72,7 @@ pub fn check_site(opts: &Options) -> Result<Checked, LoadError> {
     diagnostics.retain(|d| d.rule == load::toml_reader::SYNTAX || !loaded.broken.contains(&d.file));
     let strict = opts.strict || loaded.site.config.rules.strict;
     let report = Report::new(as_of, diagnostics, strict);
+    opts.progress.inc(1);
     timing("check", t);
     Ok(Checked {
         loaded,
@@ -118,6 +123,7 @@ pub fn base_url(opts: &Options, site: &model::Site) -> Option<String> {
 pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
     let mut checked = check_site(opts)?;
     if checked.report.has_errors() {
+        opts.progress.finish();
         return Ok(Built {
             checked,
             written: None,
@@ -126,6 +132,7 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
     let site = &checked.loaded.site;
     let render_opts = render::RenderOptions {
         base_url: base_url(opts, site),
+        progress: opts.progress.clone(),
     };
     write::check_output_dir(&opts.root, output).map_err(BuildError::Output)?;
     let output_error = |e: std::io::Error| {
@@ -149,6 +156,7 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
             let mut all: Vec<Diagnostic> = checked.report.diagnostics.clone();
             all.extend(errors);
             checked.report = Report::new(checked.report.as_of, all, false);
+            opts.progress.finish();
             return Ok(Built {
                 checked,
                 written: None,
@@ -159,7 +167,10 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
     let t = std::time::Instant::now();
     let mut assets = rendered.assets;
     assets.extend(checked.loaded.assets.iter().cloned());
-    staging.commit(&assets).map_err(output_error)?;
+    opts.progress.stage("发布", 1);
+    let committed = staging.commit(&assets).map_err(output_error);
+    opts.progress.finish();
+    committed?;
     timing("write", t);
     Ok(Built {
         checked,

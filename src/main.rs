@@ -221,6 +221,11 @@ fn options(common: &CommonArgs, base_url: Option<String>) -> Options {
         as_of: common.as_of,
         strict: common.strict,
         base_url,
+        // The bar shares stderr with the text report only; JSON callers get no bar.
+        progress: match common.format {
+            Format::Text => gongkai::progress::Progress::terminal(),
+            Format::Json => Default::default(),
+        },
     }
 }
 
@@ -235,7 +240,10 @@ fn print(report: &Report, sources: &SourceMap, format: Format) {
 }
 
 fn check(args: CommonArgs) -> ExitCode {
-    match gongkai::check_site(&options(&args, None)) {
+    let opts = options(&args, None);
+    let checked = gongkai::check_site(&opts);
+    opts.progress.finish();
+    match checked {
         Ok(checked) => {
             print(&checked.report, &checked.loaded.site.sources, args.format);
             ExitCode::from(u8::from(checked.report.has_errors()))
@@ -252,7 +260,10 @@ fn build(args: BuildArgs) -> ExitCode {
         .output
         .clone()
         .unwrap_or_else(|| args.common.root.join("public"));
-    match gongkai::build_site(&options(&args.common, args.base_url.clone()), &output) {
+    let opts = options(&args.common, args.base_url.clone());
+    let built = gongkai::build_site(&opts, &output);
+    opts.progress.finish();
+    match built {
         Ok(built) => {
             print(
                 &built.checked.report,

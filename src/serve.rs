@@ -128,8 +128,11 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     // Watch before the first build, so that no change is missed between the two.
     let (tx, rx) = mpsc::channel();
     let _watcher = watch(&opts.root, opts.poll, tx)?;
-    let first = builder.full(&shared);
+    let (first, done) = builder.full(&shared);
     shared.publish(first);
+    if let Some(done) = done {
+        eprintln!("{done}");
+    }
     let (root, base_url) = (opts.root.clone(), base.clone());
     let watch_shared = shared.clone();
     thread::spawn(move || watch_loop(rx, &root, &base_url, &watch_shared));
@@ -160,21 +163,26 @@ impl Builder {
             as_of: self.as_of,
             strict: false,
             base_url: Some(self.base.clone()),
+            progress: Default::default(),
         }
     }
 
     /// Loads, checks and renders everything (reusing unchanged project pages); a clean site is
-    /// handed to `shared` for quick page updates.
-    fn full(&mut self, shared: &Shared) -> Snapshot {
+    /// handed to `shared` for quick page updates. With the snapshot comes the line to print
+    /// once it is published.
+    fn full(&mut self, shared: &Shared) -> (Snapshot, Option<String>) {
         let started = Instant::now();
         let checked = match check_site(&self.options()) {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("错误：{e}");
-                return Snapshot {
-                    errors: Some(error_page(&[e.to_string()], None)),
-                    ..Snapshot::default()
-                };
+                return (
+                    Snapshot {
+                        errors: Some(error_page(&[e.to_string()], None)),
+                        ..Snapshot::default()
+                    },
+                    None,
+                );
             }
         };
         let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -184,13 +192,16 @@ impl Builder {
                 checked.report.to_text(&checked.loaded.site.sources, color)
             );
             eprintln!("有错误，预览显示错误列表");
-            return Snapshot {
-                errors: Some(error_page(
-                    &[],
-                    Some((&checked.report, &checked.loaded.site.sources)),
-                )),
-                ..Snapshot::default()
-            };
+            return (
+                Snapshot {
+                    errors: Some(error_page(
+                        &[],
+                        Some((&checked.report, &checked.loaded.site.sources)),
+                    )),
+                    ..Snapshot::default()
+                },
+                None,
+            );
         }
         if !checked.report.diagnostics.is_empty() {
             eprint!(
@@ -201,6 +212,7 @@ impl Builder {
         let site = &checked.loaded.site;
         let opts = render::RenderOptions {
             base_url: Some(self.base.clone()),
+            ..Default::default()
         };
         let memory = crate::write::Memory::default();
         match render::render(site, &checked.ctx, &opts, &mut self.cache, &memory) {
@@ -212,28 +224,39 @@ impl Builder {
                     .chain(checked.loaded.assets)
                     .map(|(src, rel)| (rel, std::fs::canonicalize(&src).unwrap_or(src)))
                     .collect();
-                eprintln!(
+                // The site it replaces is dropped after the lock is let go, so that a quick
+                // page update never waits for that.
+                let old = shared
+                    .clean
+                    .lock()
+                    .ok()
+                    .and_then(|mut clean| clean.replace((checked.loaded.site, checked.ctx)));
+                drop(old);
+                let done = format!(
                     "已更新：{} 个页面和文件，用时 {} 毫秒",
                     files.len(),
                     started.elapsed().as_millis()
                 );
-                if let Ok(mut clean) = shared.clean.lock() {
-                    *clean = Some((checked.loaded.site, checked.ctx));
-                }
-                Snapshot {
-                    files,
-                    assets,
-                    errors: None,
-                    version: 0,
-                }
+                (
+                    Snapshot {
+                        files,
+                        assets,
+                        errors: None,
+                        version: 0,
+                    },
+                    Some(done),
+                )
             }
             Err(errors) => {
                 let report = Report::new(checked.report.as_of, errors, false);
                 eprint!("{}", report.to_text(&site.sources, color));
-                Snapshot {
-                    errors: Some(error_page(&[], Some((&report, &site.sources)))),
-                    ..Snapshot::default()
-                }
+                (
+                    Snapshot {
+                        errors: Some(error_page(&[], Some((&report, &site.sources)))),
+                        ..Snapshot::default()
+                    },
+                    None,
+                )
             }
         }
     }
@@ -243,17 +266,24 @@ impl Builder {
 /// and renders its page, so that the page is fresh before the rest of the site is rebuilt.
 /// `None` when the edit needs more (an error, a new project, nothing clean yet).
 fn project_page(shared: &Shared, root: &Path, base: &str, id: &str) -> Option<(String, String)> {
+    let t = Instant::now();
     let mut clean = shared.clean.lock().ok()?;
+    crate::timing("page: lock", t);
     let (site, ctx) = clean.as_mut()?;
+    let t = Instant::now();
     let (project, diagnostics, sources) = crate::load::load_project(root, id).ok()?;
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return None;
     }
+    crate::timing("page: load", t);
+    let t = Instant::now();
     if !site.replace_project(project?, sources) {
         return None;
     }
+    crate::timing("page: replace", t);
     let opts = render::RenderOptions {
         base_url: Some(base.to_string()),
+        ..Default::default()
     };
     render::render_project_page(site, ctx, &opts, id)
         .ok()
@@ -276,8 +306,12 @@ fn build_loop(mut builder: Builder, shared: &Shared) {
             *dirty = false;
         }
         let since = shared.edits.load(Ordering::SeqCst);
-        let snapshot = builder.full(shared);
+        let (snapshot, done) = builder.full(shared);
         shared.publish_build(snapshot, since);
+        // Said once the build is in place and the old one let go: the preview is idle.
+        if let Some(done) = done {
+            eprintln!("{done}");
+        }
     }
 }
 

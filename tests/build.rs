@@ -557,3 +557,70 @@ fn refuses_to_overwrite_a_folder_it_did_not_make() {
     assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
     assert_eq!(site.read("mine/thesis.docx"), "important");
 }
+
+/// Runs `gongkai` with its stderr on a pseudo-terminal (util-linux `script`), as in a window.
+fn on_a_terminal(args: &[&str]) -> String {
+    let line = std::iter::once(common::BIN)
+        .chain(args.iter().copied())
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("util-linux script runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_long_build_shows_a_progress_bar_on_a_terminal_and_none_when_piped() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("big");
+    let site_arg = site.to_str().unwrap();
+    let made = std::process::Command::new(common::BIN)
+        .args([
+            "bench-corpus",
+            "--projects",
+            "400",
+            "--months",
+            "36",
+            site_arg,
+        ])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", common::stderr(&made));
+    let out = dir.path().join("out");
+    let out_arg = out.to_str().unwrap();
+    let build = [
+        "build",
+        "--root",
+        site_arg,
+        "--output",
+        out_arg,
+        "--as-of",
+        "2026-11-25",
+    ];
+
+    let shown = on_a_terminal(&build);
+    assert!(
+        shown.contains("生成页面") && shown.contains("已生成网站"),
+        "a bar before the summary:\n{shown}"
+    );
+
+    let piped = std::process::Command::new(common::BIN)
+        .args(build)
+        .output()
+        .unwrap();
+    assert!(piped.status.success());
+    let text = common::stderr(&piped);
+    assert!(text.contains("已生成网站"), "{text}");
+    for bar in ["生成页面", "读取项目", "\r", "\u{1b}["] {
+        assert!(!text.contains(bar), "no bar ({bar:?}) when piped:\n{text}");
+    }
+}

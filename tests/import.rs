@@ -217,3 +217,14 @@ fn progress_from_the_ledger_and_a_dry_run() {
     let f = site.findings("2023-06-01");
     assert!(f.iter().all(|f| f.file != report), "{f:#?}");
 }
+
+#[test]
+fn amounts_headed_in_yuan_become_wan_yuan() {
+    let site = Site::from_fixture("spec-site");
+    let header = HEADER.replace("扶持资金（万元）", "扶持资金（元）");
+    let row = ROW.replace(",95,", ",\"950,000\",");
+    site.write("ledger.csv", format!("{header}\n{row}\n"));
+    let (out, text) = import(&site, "projects", "ledger.csv", &[]);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert_imported(&site);
+}

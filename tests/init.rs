@@ -19,6 +19,7 @@ fn init_output_is_clean_on_any_day_of_two_years() {
             as_of: Some(day),
             strict: true,
             base_url: None,
+            progress: Default::default(),
         };
         let checked = gongkai::check_site(&opts).unwrap();
         assert!(

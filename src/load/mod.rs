@@ -15,6 +15,7 @@ use walkdir::WalkDir;
 use crate::date::Month;
 use crate::diag::Diagnostic;
 use crate::model::*;
+use crate::progress::Progress;
 use crate::source::{SourceFile, SourceMap, decode};
 
 /// A project folder read: the project and the files beside it.
@@ -45,7 +46,6 @@ pub struct Loaded {
     pub assets: Vec<Asset>,
 }
 
-/// Loads the site at `root`.
 /// One project folder read again (for the preview after an edit): the project, what was
 /// found wrong loading it, and its files' fingerprints. `None` when the folder is gone.
 pub fn load_project(
@@ -57,6 +57,7 @@ pub fn load_project(
         out: Vec::new(),
         broken: BTreeSet::new(),
         sources: SourceMap::new(root),
+        progress: Progress::default(),
     };
     let rel = format!("content/projects/{id}");
     if !root.join(&rel).is_dir() {
@@ -66,7 +67,13 @@ pub fn load_project(
     Ok((project, l.out, l.sources))
 }
 
+/// Loads the site at `root`.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    load_with(root, &Progress::default())
+}
+
+/// [`load`], counting project folders on `progress`.
+pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> {
     if !root.is_dir() {
         return Err(LoadError(format!("找不到站点文件夹 {}", root.display())));
     }
@@ -81,6 +88,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         out: Vec::new(),
         broken: BTreeSet::new(),
         sources: SourceMap::new(root),
+        progress: progress.clone(),
     };
 
     let config = match l.read("config.toml")? {
@@ -147,6 +155,7 @@ struct Loader<'r> {
     out: Vec<Diagnostic>,
     broken: BTreeSet<String>,
     sources: SourceMap,
+    progress: Progress,
 }
 
 /// A `.md` file split into its TOML front matter and Markdown body.
@@ -250,6 +259,7 @@ impl<'r> Loader<'r> {
             out: Vec::new(),
             broken: BTreeSet::new(),
             sources: SourceMap::new(self.root),
+            progress: self.progress.clone(),
         }
     }
 
@@ -299,11 +309,13 @@ impl<'r> Loader<'r> {
 
     fn projects(&mut self) -> Result<(Vec<Project>, Vec<Asset>), LoadError> {
         let dirs = self.walk("content/projects", 1, 1);
+        self.progress.stage("读取项目", dirs.len());
         let loaded: Vec<Result<(Loader, Option<ProjectFiles>), LoadError>> = dirs
             .par_iter()
             .map(|rel| {
                 let mut l = self.child();
                 let project = l.project_dir(rel)?;
+                l.progress.inc(1);
                 Ok((l, project))
             })
             .collect();

@@ -19,18 +19,26 @@ pub fn write(
     link: &(dyn Fn(&str) -> String + Sync),
     sink: &dyn Sink,
 ) -> std::io::Result<usize> {
-    let small = [
-        ("data/projects.json", projects_json(model, link)),
-        ("data/projects.csv", projects_csv(model, link)),
-        ("data/disbursements.csv", disbursements_csv(model)),
-        ("data/notices.csv", notices_csv(model)),
+    type Make<'a> = &'a (dyn Fn() -> String + Sync);
+    let small: [(&str, Make); 5] = [
+        ("data/projects.json", &|| projects_json(model, link)),
+        ("data/projects.csv", &|| projects_csv(model, link)),
+        ("data/disbursements.csv", &|| disbursements_csv(model)),
+        ("data/notices.csv", &|| notices_csv(model)),
+        ("data/progress.csv", &|| progress_csv(model)),
     ];
-    for (path, text) in &small {
-        sink.put(path, text.as_bytes())?;
-    }
-    sink.put("data/progress.csv", progress_csv(model).as_bytes())?;
-    sink.put_with("data/ocds.json", &mut |out| ocds_json(model, link, out))?;
-    Ok(small.len() + 2)
+    // The OCDS package, the largest, streams on one thread while the others are made.
+    let (ocds, others) = rayon::join(
+        || sink.put_with("data/ocds.json", &mut |out| ocds_json(model, link, out)),
+        || {
+            small
+                .par_iter()
+                .try_for_each(|(path, make)| sink.put(path, make().as_bytes()))
+        },
+    );
+    ocds?;
+    others?;
+    Ok(small.len() + 1)
 }
 
 // ---------------------------------------------------------------- projects.json

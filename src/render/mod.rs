@@ -23,9 +23,11 @@ use views::Model;
 
 pub use theme::{DEFAULT_STATIC, DEFAULT_TEMPLATES};
 
+#[derive(Default)]
 pub struct RenderOptions {
     /// Absolute address of the site, without a trailing slash, when known.
     pub base_url: Option<String>,
+    pub progress: crate::progress::Progress,
 }
 
 pub struct Rendered {
@@ -134,6 +136,7 @@ pub fn render(
         sink.put(&f.path, &f.bytes).map_err(write_error)?;
     }
     let jobs = Job::all(&model);
+    opts.progress.stage("生成页面", jobs.len());
     let pages: Vec<(String, String, &'static str)> = jobs.iter().map(|j| r.describe(*j)).collect();
     // Each thread renders pages, hands them to the sink and gathers their search tokens.
     let postings = jobs
@@ -145,33 +148,40 @@ pub fn render(
                 postings.add(id as u32, &html);
             }
             sink.put(&file, html.as_bytes()).map_err(write_error)?;
+            opts.progress.inc(1);
             Ok::<_, Vec<Diagnostic>>(postings)
         })
         .try_reduce(search::Postings::default, |a, b| Ok(a.merge(b)))?;
     crate::timing("render: pages", t);
     let t = std::time::Instant::now();
+    opts.progress.stage("开放数据", 1);
     let urls: Vec<String> = jobs
         .iter()
         .zip(&pages)
         .filter(|(job, _)| job.searchable())
         .map(|(_, (url, _, _))| url.clone())
         .collect();
-    let mut extra = search::files(
-        &pages,
-        jobs.iter().map(|j| j.searchable()).collect(),
-        postings,
-    );
-    crate::timing("render: search", t);
-    let t = std::time::Instant::now();
     let base = opts.base_url.as_deref();
-    let data_files = data::write(&model, &|url| r.absolute(url), sink).map_err(write_error)?;
-    extra.push(feeds::atom(&model, base));
-    extra.extend(feeds::sitemap_and_robots(&urls, base));
+    // The search index, the feeds and the open data do not depend on one another.
+    let (extra, data_files) = rayon::join(
+        || {
+            let mut extra = search::files(
+                &pages,
+                jobs.iter().map(|j| j.searchable()).collect(),
+                postings,
+            );
+            extra.push(feeds::atom(&model, base));
+            extra.extend(feeds::sitemap_and_robots(&urls, base));
+            extra
+        },
+        || data::write(&model, &|url| r.absolute(url), sink),
+    );
+    let data_files = data_files.map_err(write_error)?;
     extra
         .par_iter()
         .try_for_each(|f| sink.put(&f.path, &f.bytes))
         .map_err(write_error)?;
-    crate::timing("render: data and feeds", t);
+    crate::timing("render: index, data and feeds", t);
     Ok(Rendered {
         written: theme.files.len() + jobs.len() + extra.len() + data_files,
         assets: theme.assets,
@@ -186,11 +196,15 @@ pub fn render_project_page(
     opts: &RenderOptions,
     id: &str,
 ) -> Result<Option<(String, String)>, Vec<Diagnostic>> {
+    let t = std::time::Instant::now();
     let theme = theme::load(&site.root, text(&site.config.theme))?;
+    crate::timing("page: theme", t);
+    let t = std::time::Instant::now();
     let Some((site_view, project)) = views::one_project(site, ctx, opts.base_url.as_deref(), id)
     else {
         return Ok(None);
     };
+    crate::timing("page: view", t);
     let mut tera = theme.tera;
     tera.global_context().insert("site", &site_view);
     let meta = page_meta(

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
@@ -550,9 +551,10 @@ pub fn build(site: &Site, ctx: &Ctx, base_url: Option<&str>, cache: &mut ViewCac
             notices_of.entry(id).or_default().push(n);
         }
     }
-    let mut fresh = HashMap::new();
-    let projects: Vec<Arc<ProjectView>> = b
-        .public_projects()
+    let t = std::time::Instant::now();
+    let public: Vec<&Project> = b.public_projects().collect();
+    let made: Vec<(u64, Arc<ProjectView>)> = public
+        .par_iter()
         .map(|p| {
             let fp = project_fingerprint(
                 site,
@@ -564,6 +566,15 @@ pub fn build(site: &Site, ctx: &Ctx, base_url: Option<&str>, cache: &mut ViewCac
                 Some((f, v)) if *f == fp => v.clone(),
                 _ => Arc::new(b.project(p)),
             };
+            (fp, view)
+        })
+        .collect();
+    crate::timing("model: projects", t);
+    let mut fresh = HashMap::with_capacity(made.len());
+    let projects: Vec<Arc<ProjectView>> = public
+        .iter()
+        .zip(made)
+        .map(|(p, (fp, view))| {
             fresh.insert(p.id.clone(), (fp, view.clone()));
             view
         })
@@ -572,11 +583,19 @@ pub fn build(site: &Site, ctx: &Ctx, base_url: Option<&str>, cache: &mut ViewCac
         pages.retain(|id, _| fresh.contains_key(id));
     }
     cache.projects = fresh;
+    let t = std::time::Instant::now();
     let documents = b.documents();
     let notices = b.notices();
+    crate::timing("model: documents, notices", t);
+    let t = std::time::Instant::now();
     let funds = b.funds();
+    crate::timing("model: funds", t);
+    let t = std::time::Instant::now();
     let updates = b.updates();
+    crate::timing("model: updates", t);
+    let t = std::time::Instant::now();
     let overview = b.overview(&updates, &projects, &documents, &notices, &funds);
+    crate::timing("model: overview", t);
     let rows: Vec<ProjectRow> = projects.iter().map(|p| ProjectRow::of(p)).collect();
     let mut highlights: Vec<usize> = (0..rows.len()).collect();
     highlights.sort_by_key(|i| {
