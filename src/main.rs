@@ -246,7 +246,10 @@ fn check(args: CommonArgs) -> ExitCode {
     match checked {
         Ok(checked) => {
             print(&checked.report, &checked.loaded.site.sources, args.format);
-            ExitCode::from(u8::from(checked.report.has_errors()))
+            let code = ExitCode::from(u8::from(checked.report.has_errors()));
+            // The process ends here: freeing a large site piece by piece would only delay it.
+            std::mem::forget(checked);
+            code
         }
         Err(e) => {
             eprintln!("错误：{e}");
@@ -270,7 +273,7 @@ fn build(args: BuildArgs) -> ExitCode {
                 &built.checked.loaded.site.sources,
                 args.common.format,
             );
-            match built.written {
+            let code = match built.written {
                 Some(n) => {
                     eprintln!("已生成网站：{} 个文件写入 {}", n, output.display());
                     ExitCode::SUCCESS
@@ -279,7 +282,10 @@ fn build(args: BuildArgs) -> ExitCode {
                     eprintln!("有错误，未生成网站；{} 保持原样", output.display());
                     ExitCode::from(1)
                 }
-            }
+            };
+            // As in `check`: the process ends here.
+            std::mem::forget(built);
+            code
         }
         Err(e) => {
             eprintln!("错误：{e}");

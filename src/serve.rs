@@ -224,14 +224,14 @@ impl Builder {
                     .chain(checked.loaded.assets)
                     .map(|(src, rel)| (rel, std::fs::canonicalize(&src).unwrap_or(src)))
                     .collect();
-                // The site it replaces is dropped after the lock is let go, so that a quick
-                // page update never waits for that.
+                // The site it replaces is freed on another thread, after the lock is let go,
+                // so that neither a quick page update nor the next build waits for that.
                 let old = shared
                     .clean
                     .lock()
                     .ok()
                     .and_then(|mut clean| clean.replace((checked.loaded.site, checked.ctx)));
-                drop(old);
+                std::thread::spawn(move || drop(old));
                 let done = format!(
                     "已更新：{} 个页面和文件，用时 {} 毫秒",
                     files.len(),

@@ -182,6 +182,8 @@ pub fn render(
         .try_for_each(|f| sink.put(&f.path, &f.bytes))
         .map_err(write_error)?;
     crate::timing("render: index, data and feeds", t);
+    // A national site's model is a million small allocations: let them go off the build's path.
+    std::thread::spawn(move || drop(model));
     Ok(Rendered {
         written: theme.files.len() + jobs.len() + extra.len() + data_files,
         assets: theme.assets,
