@@ -9,6 +9,9 @@ use gongkai::date::Date;
 use gongkai::diag::Report;
 use gongkai::source::SourceMap;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// gongkai（公开）：电子商务进农村综合示范专栏的静态网站生成器
 #[derive(Parser)]
 #[command(name = "gongkai", version, about, long_about = None)]

@@ -158,6 +158,23 @@ struct Loader<'r> {
     progress: Progress,
 }
 
+thread_local! {
+    /// Each loading thread reads into one buffer: decoding makes the text's own copy anyway.
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Reads a whole file into `buf` without asking for its size first: content files are many and
+/// small, and the size lookup `std::fs::read` makes would be one more system call for each.
+fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    use std::io::Read;
+    buf.clear();
+    buf.reserve(16 * 1024);
+    std::fs::File::open(path)?
+        .take(u64::MAX)
+        .read_to_end(buf)
+        .map(drop)
+}
+
 /// A `.md` file split into its TOML front matter and Markdown body.
 #[derive(Debug)]
 pub(crate) struct Split<'a> {
@@ -168,9 +185,10 @@ pub(crate) struct Split<'a> {
 impl<'r> Loader<'r> {
     /// Reads and decodes a file; a file that is not UTF-8 is a syntax error, not an I/O error.
     fn read(&mut self, rel: &str) -> Result<Option<Arc<SourceFile>>, LoadError> {
-        let bytes = std::fs::read(self.root.join(rel))
+        let decoded = READ_BUFFER
+            .with_borrow_mut(|buf| read_into(&self.root.join(rel), buf).map(|()| decode(buf)))
             .map_err(|e| LoadError(format!("读取 {rel} 失败：{e}")))?;
-        match decode(&bytes) {
+        match decoded {
             Ok(text) => {
                 let file = Arc::new(SourceFile {
                     path: rel.to_string(),
@@ -371,8 +389,8 @@ impl<'r> Loader<'r> {
             },
         )?;
         let mut assets = Vec::new();
-        for file in self.walk(rel, 1, usize::MAX) {
-            if file == index || self.root.join(&file).is_dir() {
+        for file in self.walk_files(rel) {
+            if file == index {
                 continue;
             }
             let inner = &file[rel.len() + 1..];
@@ -445,6 +463,26 @@ impl<'r> Loader<'r> {
     /// Relative paths under `dir` between the given depths, sorted, skipping hidden and
     /// editor temporary files.
     fn walk(&self, dir: &str, min: usize, max: usize) -> Vec<String> {
+        self.walk_where(dir, min, max, |_| true)
+    }
+
+    /// Like [`Self::walk`], files only. The type comes with the directory listing, so a folder of
+    /// many reports costs no extra call per file (only a symbolic link is looked up).
+    fn walk_files(&self, dir: &str) -> Vec<String> {
+        self.walk_where(dir, 1, usize::MAX, |e| {
+            let t = e.file_type();
+            let folder = t.is_dir() || (t.is_symlink() && e.path().is_dir());
+            !folder
+        })
+    }
+
+    fn walk_where(
+        &self,
+        dir: &str,
+        min: usize,
+        max: usize,
+        keep: impl Fn(&walkdir::DirEntry) -> bool,
+    ) -> Vec<String> {
         let abs = self.root.join(dir);
         if !abs.is_dir() {
             return Vec::new();
@@ -456,6 +494,7 @@ impl<'r> Loader<'r> {
             .into_iter()
             .filter_entry(|e| !is_ignored(&e.file_name().to_string_lossy()))
             .filter_map(Result::ok)
+            .filter(|e| keep(e))
             .filter_map(|e| {
                 let rel = e.path().strip_prefix(self.root).ok()?;
                 Some(
