@@ -382,6 +382,45 @@ fn classify(root: &Path, paths: &[PathBuf]) -> Option<Change> {
 
 /// Sorts file changes into the work they need: a project page redone at once, static files
 /// just reloaded, or a full build (run by `build_loop`).
+/// How long the files must stay unchanged before an edit is taken up.
+const QUIET: Duration = Duration::from_millis(40);
+
+/// The paths of the next edit, once they have stayed unchanged for `quiet` (editors write in
+/// bursts: temporary file, rename, metadata); `None` when the watcher is gone. Only writes,
+/// creations, renames and removals count: a full build running meanwhile opens every file, and
+/// its stream of access events must neither start an edit nor hold one back.
+fn next_change(
+    rx: &Receiver<notify::Result<notify::Event>>,
+    quiet: Duration,
+) -> Option<Vec<PathBuf>> {
+    let changed = |ev: notify::Result<notify::Event>| match ev {
+        Ok(e) if !matches!(e.kind, notify::EventKind::Access(_)) => e.paths,
+        _ => Vec::new(),
+    };
+    let mut paths = Vec::new();
+    while paths.is_empty() {
+        paths = changed(rx.recv().ok()?);
+    }
+    let mut last = Instant::now();
+    loop {
+        let left = quiet.saturating_sub(last.elapsed());
+        if left.is_zero() {
+            return Some(paths);
+        }
+        match rx.recv_timeout(left) {
+            Ok(ev) => {
+                let more = changed(ev);
+                if !more.is_empty() {
+                    paths.extend(more);
+                    last = Instant::now();
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => return Some(paths),
+            Err(RecvTimeoutError::Disconnected) => return None,
+        }
+    }
+}
+
 fn watch_loop(
     rx: Receiver<notify::Result<notify::Event>>,
     root: &Path,
@@ -389,22 +428,7 @@ fn watch_loop(
     shared: &Shared,
 ) {
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    // Reading files (the build does) raises access events: only writes, creations, renames and
-    // removals count.
-    let changed = |ev: notify::Result<notify::Event>| match ev {
-        Ok(e) if !matches!(e.kind, notify::EventKind::Access(_)) => e.paths,
-        _ => Vec::new(),
-    };
-    while let Ok(first) = rx.recv() {
-        let mut paths: Vec<PathBuf> = changed(first);
-        // Editors write in bursts (temporary file, rename, metadata): wait for a quiet moment.
-        loop {
-            match rx.recv_timeout(Duration::from_millis(40)) {
-                Ok(ev) => paths.extend(changed(ev)),
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return,
-            }
-        }
+    while let Some(paths) = next_change(&rx, QUIET) {
         let paths: Vec<PathBuf> = paths
             .into_iter()
             .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
@@ -749,6 +773,66 @@ mod tests {
             single_project(root, &p(&["content/projects/a/photo.jpg"])),
             None
         );
+    }
+
+    fn event(kind: notify::EventKind, path: &str) -> notify::Result<notify::Event> {
+        Ok(notify::Event::new(kind).add_path(PathBuf::from(path)))
+    }
+
+    #[test]
+    fn a_build_reading_every_file_neither_starts_nor_holds_back_an_edit() {
+        use notify::event::{AccessKind, DataChange, EventKind, ModifyKind};
+        let read = || EventKind::Access(AccessKind::Any);
+        let (tx, rx) = std::sync::mpsc::channel();
+        tx.send(event(read(), "content/projects/a/index.md"))
+            .unwrap();
+        tx.send(event(
+            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+            "content/projects/b/progress/2022-07.md",
+        ))
+        .unwrap();
+        // A full build opens file after file for far longer than the quiet time.
+        let flood = std::thread::spawn(move || {
+            let until = Instant::now() + Duration::from_secs(3);
+            while Instant::now() < until {
+                if tx
+                    .send(event(read(), "content/projects/c/index.md"))
+                    .is_err()
+                {
+                    return;
+                }
+                std::thread::sleep(Duration::from_micros(200));
+            }
+        });
+        let started = Instant::now();
+        let paths = next_change(&rx, Duration::from_millis(40));
+        let waited = started.elapsed();
+        assert_eq!(
+            paths,
+            Some(vec![PathBuf::from(
+                "content/projects/b/progress/2022-07.md"
+            )])
+        );
+        assert!(
+            waited < Duration::from_secs(2),
+            "the edit waited {waited:?} for the build's reading to stop"
+        );
+        drop(rx);
+        flood.join().unwrap();
+    }
+
+    #[test]
+    fn reading_alone_is_no_edit() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for _ in 0..100 {
+            tx.send(event(
+                notify::EventKind::Access(notify::event::AccessKind::Any),
+                "content/projects/a/index.md",
+            ))
+            .unwrap();
+        }
+        drop(tx);
+        assert_eq!(next_change(&rx, Duration::from_millis(40)), None);
     }
 
     #[test]
