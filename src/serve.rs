@@ -380,8 +380,6 @@ fn classify(root: &Path, paths: &[PathBuf]) -> Option<Change> {
     change
 }
 
-/// Sorts file changes into the work they need: a project page redone at once, static files
-/// just reloaded, or a full build (run by `build_loop`).
 /// How long the files must stay unchanged before an edit is taken up.
 const QUIET: Duration = Duration::from_millis(40);
 
@@ -421,6 +419,8 @@ fn next_change(
     }
 }
 
+/// Sorts file changes into the work they need: a project page redone at once, static files
+/// just reloaded, or a full build (run by `build_loop`).
 fn watch_loop(
     rx: Receiver<notify::Result<notify::Event>>,
     root: &Path,
