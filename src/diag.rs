@@ -9,12 +9,8 @@ use unicode_width::UnicodeWidthStr;
 use crate::date::Date;
 use crate::source::SourceMap;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
+use crate::rules::Rule;
+pub use crate::rules::Severity;
 
 /// One finding: which rule, where, and what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -40,15 +36,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(
-        rule: &'static str,
-        severity: Severity,
-        file: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    /// A finding of `rule`, with the severity the rule declares.
+    pub fn new(rule: &'static Rule, file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
-            rule,
-            severity,
+            rule: rule.id,
+            severity: rule.severity,
             file: file.into(),
             line: None,
             column: None,
@@ -57,18 +49,6 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
         }
-    }
-
-    pub fn error(rule: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(rule, Severity::Error, file, message)
-    }
-
-    pub fn warning(
-        rule: &'static str,
-        file: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self::new(rule, Severity::Warning, file, message)
     }
 
     pub fn at(mut self, line: u32) -> Self {
@@ -279,10 +259,10 @@ mod tests {
         let mut sources = SourceMap::default();
         sources.insert_text("b.md", "+++\n责任人 = \"张某\"\n+++\n");
         let diags = vec![
-            Diagnostic::warning("unknown-field", "b.md", "未知字段")
+            Diagnostic::new(crate::rules::UNKNOWN_FIELD, "b.md", "未知字段")
                 .span(2, 1, 3)
                 .field("责任人"),
-            Diagnostic::error("syntax", "a.md", "坏了").at(3),
+            Diagnostic::new(crate::rules::SYNTAX, "a.md", "坏了").at(3),
         ];
         let report = Report::new(Date::parse("2022-09-01").unwrap(), diags, false);
         assert_eq!(report.diagnostics[0].file, "a.md");
@@ -310,7 +290,7 @@ mod tests {
 
     #[test]
     fn strict_turns_warnings_into_errors() {
-        let d = vec![Diagnostic::warning("progress-late", "x.md", "晚了")];
+        let d = vec![Diagnostic::new(crate::rules::PROGRESS_LATE, "x.md", "晚了")];
         let report = Report::new(Date::parse("2022-09-01").unwrap(), d, true);
         assert_eq!((report.errors(), report.warnings()), (1, 0));
     }

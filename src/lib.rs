@@ -1,15 +1,17 @@
 //! gongkai (公开): a static site generator for government disclosure columns.
 //!
-//! One pipeline, one module per stage: [`load`] (files → domain types) → [`check`] (rules →
-//! diagnostics) → [`render`] (site → pages and data) → [`write`] (the only stage that touches
-//! the output folder, atomically).
+//! One pipeline, one module per stage, each looking only down the list:
+//! [`load`] (files → domain types) → [`derive`] (the facts of one as-of date, computed once) →
+//! [`check`] (rules → diagnostics) → [`render`] (site → pages and data, into a sink) →
+//! [`write`] (the only stage that touches the output folder, atomically). [`build_site`] and the
+//! preview ([`serve`]) both run [`run`]; they differ only in the sink they give it.
 
 pub mod calendar;
 pub mod check;
 pub mod corpus;
 pub mod date;
+pub mod derive;
 pub mod diag;
-pub mod facts;
 pub mod import;
 pub mod init;
 pub mod labels;
@@ -19,6 +21,7 @@ pub mod model;
 pub mod money;
 pub mod progress;
 pub mod render;
+pub mod rules;
 pub mod serve;
 pub mod source;
 pub mod write;
@@ -27,8 +30,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use date::Date;
-use diag::{Diagnostic, Report};
+use derive::Derived;
+use diag::Report;
 use load::{LoadError, Loaded};
+use progress::timing;
+use render::{RenderError, RenderOptions, views::ViewCache};
+use write::{Asset, Sink};
 
 /// What `check` and `build` are asked to do.
 #[derive(Debug, Clone)]
@@ -43,21 +50,14 @@ pub struct Options {
     pub progress: progress::Progress,
 }
 
-/// A loaded site with every finding about it.
+/// A loaded site, its derived facts, and every finding about it.
 pub struct Checked {
     pub loaded: Loaded,
-    pub ctx: check::Ctx,
+    pub derived: Derived,
     pub report: Report,
 }
 
-/// Prints how long a stage took when `GONGKAI_TIMINGS` is set (for profiling).
-pub fn timing(stage: &str, since: std::time::Instant) {
-    if std::env::var_os("GONGKAI_TIMINGS").is_some() {
-        eprintln!("[timing] {stage}: {} ms", since.elapsed().as_millis());
-    }
-}
-
-/// Loads and checks the site.
+/// Loads the site, derives its facts and checks every rule.
 pub fn check_site(opts: &Options) -> Result<Checked, LoadError> {
     let t = std::time::Instant::now();
     let loaded = load::load_with(&opts.root, &opts.progress)?;
@@ -65,18 +65,20 @@ pub fn check_site(opts: &Options) -> Result<Checked, LoadError> {
     let t = std::time::Instant::now();
     opts.progress.stage("检查规则", 1);
     let as_of = opts.as_of.unwrap_or_else(Date::today_in_china);
-    let ctx = check::Ctx::new(&loaded.site, as_of);
+    let derived = derive::derive(&loaded.site, derive::Ctx::new(&loaded.site, as_of));
+    timing("derive", t);
+    let t = std::time::Instant::now();
     let mut diagnostics = loaded.diagnostics.clone();
-    diagnostics.extend(check::run(&loaded.site, &ctx));
+    diagnostics.extend(check::run(&loaded.site, &derived));
     // A file that does not parse yields only its syntax errors: the rest would be noise.
-    diagnostics.retain(|d| d.rule == load::toml_reader::SYNTAX || !loaded.broken.contains(&d.file));
+    diagnostics.retain(|d| d.rule == rules::SYNTAX.id || !loaded.broken.contains(&d.file));
     let strict = opts.strict || loaded.site.config.rules.strict;
     let report = Report::new(as_of, diagnostics, strict);
     opts.progress.inc(1);
     timing("check", t);
     Ok(Checked {
         loaded,
-        ctx,
+        derived,
         report,
     })
 }
@@ -105,10 +107,19 @@ impl From<LoadError> for BuildError {
     }
 }
 
-pub struct Built {
+/// What one run of the pipeline made.
+pub struct Outcome {
     pub checked: Checked,
-    /// Number of files written, or `None` when errors stopped the build (output untouched).
-    pub written: Option<usize>,
+    /// What went to the sink: `None` when errors stopped the run before or during rendering
+    /// (their findings are in the report).
+    pub rendered: Option<Rendered>,
+}
+
+/// A rendered site: how many files went to the sink, and the files to copy beside them.
+pub struct Rendered {
+    pub files: usize,
+    /// Files copied as they are: theme and site static files, project attachments.
+    pub assets: Vec<Asset>,
 }
 
 /// The site's address: `--base-url`, else config's `base_url`, without a trailing slash.
@@ -119,21 +130,62 @@ pub fn base_url(opts: &Options, site: &model::Site) -> Option<String> {
         .map(|u| u.trim().trim_end_matches('/').to_string())
 }
 
-/// Checks, renders and — only if there is no error — replaces `output` with the new site.
-pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
-    let mut checked = check_site(opts)?;
+/// Why the pipeline stopped short of a finished site (findings are not among them: they are
+/// in the outcome's report).
+#[derive(Debug)]
+pub enum RunError {
+    /// The site cannot be read at all.
+    Load(LoadError),
+    /// The sink could not take a file.
+    Io(std::io::Error),
+}
+
+/// The pipeline: load → derive → check, and — only if there is no error — render into `sink`,
+/// reusing what `cache` holds. `build` gives it a staging folder, the preview memory.
+pub fn run(opts: &Options, sink: &dyn Sink, cache: &mut ViewCache) -> Result<Outcome, RunError> {
+    let mut checked = check_site(opts).map_err(RunError::Load)?;
     if checked.report.has_errors() {
-        opts.progress.finish();
-        return Ok(Built {
+        return Ok(Outcome {
             checked,
-            written: None,
+            rendered: None,
         });
     }
     let site = &checked.loaded.site;
-    let render_opts = render::RenderOptions {
+    let render_opts = RenderOptions {
         base_url: base_url(opts, site),
         progress: opts.progress.clone(),
     };
+    let t = std::time::Instant::now();
+    let result = render::render(site, &checked.derived, &render_opts, cache, sink);
+    timing("render", t);
+    let rendered = match result {
+        Ok(r) => {
+            let mut assets = r.assets;
+            assets.extend(checked.loaded.assets.iter().cloned());
+            Some(Rendered {
+                files: r.written,
+                assets,
+            })
+        }
+        Err(RenderError::Template(errors)) => {
+            let mut all = checked.report.diagnostics.clone();
+            all.extend(errors);
+            checked.report = Report::new(checked.report.as_of, all, false);
+            None
+        }
+        Err(RenderError::Io(e)) => return Err(RunError::Io(e)),
+    };
+    Ok(Outcome { checked, rendered })
+}
+
+pub struct Built {
+    pub checked: Checked,
+    /// Number of files written, or `None` when errors stopped the build (output untouched).
+    pub written: Option<usize>,
+}
+
+/// Checks, renders and — only if there is no error — replaces `output` with the new site.
+pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
     write::check_output_dir(&opts.root, output).map_err(BuildError::Output)?;
     let output_error = |e: std::io::Error| {
         BuildError::Output(format!(
@@ -143,37 +195,32 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
     };
     // Pages stream into the staging folder; dropped on any error, it leaves the output as it was.
     let staging = write::Staging::new(output).map_err(output_error)?;
-    let t = std::time::Instant::now();
-    let rendered = match render::render(
-        site,
-        &checked.ctx,
-        &render_opts,
-        &mut Default::default(),
-        &staging,
-    ) {
-        Ok(r) => r,
-        Err(errors) => {
-            let mut all: Vec<Diagnostic> = checked.report.diagnostics.clone();
-            all.extend(errors);
-            checked.report = Report::new(checked.report.as_of, all, false);
+    let outcome = run(opts, &staging, &mut ViewCache::default());
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => {
             opts.progress.finish();
-            return Ok(Built {
-                checked,
-                written: None,
+            return Err(match e {
+                RunError::Load(e) => BuildError::Load(e),
+                RunError::Io(e) => output_error(e),
             });
         }
     };
-    timing("render", t);
+    let Some(rendered) = outcome.rendered else {
+        opts.progress.finish();
+        return Ok(Built {
+            checked: outcome.checked,
+            written: None,
+        });
+    };
     let t = std::time::Instant::now();
-    let mut assets = rendered.assets;
-    assets.extend(checked.loaded.assets.iter().cloned());
     opts.progress.stage("发布", 1);
-    let committed = staging.commit(&assets).map_err(output_error);
+    let committed = staging.commit(&rendered.assets).map_err(output_error);
     opts.progress.finish();
     committed?;
     timing("write", t);
     Ok(Built {
-        checked,
-        written: Some(rendered.written + assets.len()),
+        checked: outcome.checked,
+        written: Some(rendered.files + rendered.assets.len()),
     })
 }

@@ -106,22 +106,23 @@ impl Site {
         self.lookup = l;
     }
 
-    /// Puts a reloaded project in place of the one with its id; false if there is none.
-    pub fn replace_project(&mut self, project: Project, sources: SourceMap) -> bool {
-        let Some(i) = self.lookup.projects.get(&project.id).copied() else {
-            return false;
-        };
+    /// Puts a reloaded project in place of the one with its id; its position, or `None` if
+    /// there is none.
+    pub fn replace_project(&mut self, project: Project, sources: SourceMap) -> Option<usize> {
+        let i = self.lookup.projects.get(&project.id).copied()?;
         self.projects[i] = project;
         self.sources.extend(sources);
         self.index();
-        true
+        Some(i)
     }
 
     pub fn project(&self, id: &str) -> Option<&Project> {
-        self.lookup
-            .projects
-            .get(id.trim())
-            .map(|i| &self.projects[*i])
+        self.project_index(id).map(|i| &self.projects[i])
+    }
+
+    /// Position in `projects` of the project with this id.
+    pub fn project_index(&self, id: &str) -> Option<usize> {
+        self.lookup.projects.get(id.trim()).copied()
     }
 
     pub fn document(&self, id: &str) -> Option<&Document> {
@@ -133,12 +134,17 @@ impl Site {
 
     /// The notices that name this project.
     pub fn notices_of(&self, project: &str) -> impl Iterator<Item = &Notice> {
+        self.notice_indices_of(project)
+            .iter()
+            .map(|i| &self.notices[*i])
+    }
+
+    /// Positions in `notices` of the notices that name this project.
+    pub fn notice_indices_of(&self, project: &str) -> &[usize] {
         self.lookup
             .notices_of
             .get(project)
-            .into_iter()
-            .flatten()
-            .map(|i| &self.notices[*i])
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The projects whose decision is this document.

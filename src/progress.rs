@@ -60,6 +60,13 @@ impl Progress {
     }
 }
 
+/// Prints how long a stage took when `GONGKAI_TIMINGS` is set (for profiling).
+pub fn timing(stage: &str, since: std::time::Instant) {
+    if std::env::var_os("GONGKAI_TIMINGS").is_some() {
+        eprintln!("[timing] {stage}: {} ms", since.elapsed().as_millis());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,11 +15,12 @@ use std::time::{Duration, Instant};
 
 use notify::{PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 
+use crate::Options;
+use crate::RunError;
 use crate::date::Date;
 use crate::diag::{Report, Severity};
 use crate::render::{self, views::ViewCache};
 use crate::source::SourceMap;
-use crate::{Options, check_site};
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -52,7 +53,7 @@ struct Shared {
     patches: Mutex<HashMap<String, Patch>>,
     edits: AtomicU64,
     /// The last site that built cleanly, for redoing one project page at once.
-    clean: Mutex<Option<(crate::model::Site, crate::check::Ctx)>>,
+    clean: Mutex<Option<(crate::model::Site, crate::derive::Derived)>>,
     /// A full build is wanted.
     dirty: Mutex<bool>,
     wake: Condvar,
@@ -172,93 +173,68 @@ impl Builder {
     /// once it is published.
     fn full(&mut self, shared: &Shared) -> (Snapshot, Option<String>) {
         let started = Instant::now();
-        let checked = match check_site(&self.options()) {
-            Ok(c) => c,
+        let memory = crate::write::Memory::default();
+        let outcome = match crate::run(&self.options(), &memory, &mut self.cache) {
+            Ok(o) => o,
             Err(e) => {
-                eprintln!("错误：{e}");
+                let message = match e {
+                    RunError::Load(e) => e.to_string(),
+                    RunError::Io(e) => format!("生成预览失败：{e}"),
+                };
+                eprintln!("错误：{message}");
                 return (
                     Snapshot {
-                        errors: Some(error_page(&[e.to_string()], None)),
+                        errors: Some(error_page(&[message], None)),
                         ..Snapshot::default()
                     },
                     None,
                 );
             }
         };
-        let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
-        if checked.report.has_errors() {
-            eprint!(
-                "{}",
-                checked.report.to_text(&checked.loaded.site.sources, color)
-            );
+        let checked = outcome.checked;
+        let sources = &checked.loaded.site.sources;
+        if !checked.report.diagnostics.is_empty() {
+            let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            eprint!("{}", checked.report.to_text(sources, color));
+        }
+        let Some(rendered) = outcome.rendered else {
             eprintln!("有错误，预览显示错误列表");
             return (
                 Snapshot {
-                    errors: Some(error_page(
-                        &[],
-                        Some((&checked.report, &checked.loaded.site.sources)),
-                    )),
+                    errors: Some(error_page(&[], Some((&checked.report, sources)))),
                     ..Snapshot::default()
                 },
                 None,
             );
-        }
-        if !checked.report.diagnostics.is_empty() {
-            eprint!(
-                "{}",
-                checked.report.to_text(&checked.loaded.site.sources, color)
-            );
-        }
-        let site = &checked.loaded.site;
-        let opts = render::RenderOptions {
-            base_url: Some(self.base.clone()),
-            ..Default::default()
         };
-        let memory = crate::write::Memory::default();
-        match render::render(site, &checked.ctx, &opts, &mut self.cache, &memory) {
-            Ok(rendered) => {
-                let files = memory.files.into_inner().unwrap_or_default();
-                let assets = rendered
-                    .assets
-                    .into_iter()
-                    .chain(checked.loaded.assets)
-                    .map(|(src, rel)| (rel, std::fs::canonicalize(&src).unwrap_or(src)))
-                    .collect();
-                // The site it replaces is freed on another thread, after the lock is let go,
-                // so that neither a quick page update nor the next build waits for that.
-                let old = shared
-                    .clean
-                    .lock()
-                    .ok()
-                    .and_then(|mut clean| clean.replace((checked.loaded.site, checked.ctx)));
-                std::thread::spawn(move || drop(old));
-                let done = format!(
-                    "已更新：{} 个页面和文件，用时 {} 毫秒",
-                    files.len(),
-                    started.elapsed().as_millis()
-                );
-                (
-                    Snapshot {
-                        files,
-                        assets,
-                        errors: None,
-                        version: 0,
-                    },
-                    Some(done),
-                )
-            }
-            Err(errors) => {
-                let report = Report::new(checked.report.as_of, errors, false);
-                eprint!("{}", report.to_text(&site.sources, color));
-                (
-                    Snapshot {
-                        errors: Some(error_page(&[], Some((&report, &site.sources)))),
-                        ..Snapshot::default()
-                    },
-                    None,
-                )
-            }
-        }
+        let files = memory.files.into_inner().unwrap_or_default();
+        let assets = rendered
+            .assets
+            .into_iter()
+            .map(|(src, rel)| (rel, std::fs::canonicalize(&src).unwrap_or(src)))
+            .collect();
+        // The site it replaces is freed on another thread, after the lock is let go, so that
+        // neither a quick page update nor the next build waits for that.
+        let old = shared
+            .clean
+            .lock()
+            .ok()
+            .and_then(|mut clean| clean.replace((checked.loaded.site, checked.derived)));
+        std::thread::spawn(move || drop(old));
+        let done = format!(
+            "已更新：{} 个页面和文件，用时 {} 毫秒",
+            files.len(),
+            started.elapsed().as_millis()
+        );
+        (
+            Snapshot {
+                files,
+                assets,
+                errors: None,
+                version: 0,
+            },
+            Some(done),
+        )
     }
 }
 
@@ -268,24 +244,23 @@ impl Builder {
 fn project_page(shared: &Shared, root: &Path, base: &str, id: &str) -> Option<(String, String)> {
     let t = Instant::now();
     let mut clean = shared.clean.lock().ok()?;
-    crate::timing("page: lock", t);
-    let (site, ctx) = clean.as_mut()?;
+    crate::progress::timing("page: lock", t);
+    let (site, derived) = clean.as_mut()?;
     let t = Instant::now();
     let (project, diagnostics, sources) = crate::load::load_project(root, id).ok()?;
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return None;
     }
-    crate::timing("page: load", t);
+    crate::progress::timing("page: load", t);
     let t = Instant::now();
-    if !site.replace_project(project?, sources) {
-        return None;
-    }
-    crate::timing("page: replace", t);
+    let index = site.replace_project(project?, sources)?;
+    derived.refresh_project(site, index);
+    crate::progress::timing("page: replace", t);
     let opts = render::RenderOptions {
         base_url: Some(base.to_string()),
         ..Default::default()
     };
-    render::render_project_page(site, ctx, &opts, id)
+    render::render_project_page(site, derived, &opts, id)
         .ok()
         .flatten()
 }

@@ -113,12 +113,24 @@ fn the_public_pages_show_every_marker_in_words() {
     let cold = site.read("public/projects/cold-store/index.html");
     assert!(cold.contains("逾期完工：项目完工日期比完成时限晚 20 天。"));
     let list = site.read("public/projects/index.html");
-    for marker in ["未按期更新", "逾期公开", "逾期完工", "公示期不足"] {
+    for marker in ["未按期更新", "逾期公开", "逾期完工", "未满足公示时限"] {
         assert!(
             list.contains(&format!("<span class=\"marker\">{marker}</span>")),
             "{marker} in the project list"
         );
     }
+    // One marker per kind: a report published late and a project published late are both
+    // 逾期公开, said once.
+    let row = list
+        .split("<tr")
+        .find(|r| r.contains("projects/county-service-center/"))
+        .unwrap();
+    assert_eq!(
+        row.matches("<span class=\"marker\">逾期公开</span>")
+            .count(),
+        1,
+        "{row}"
+    );
     let award = site.read("public/notices/award-county-service-center/index.html");
     assert!(award.contains("未满足“中标确定后 2 个工作日内公开”：应于 2022年5月12日 前公开，实际 2022年5月16日 公开"), "{award}");
     assert!(award.contains("未满足“公示期不少于 1 个工作日”"));

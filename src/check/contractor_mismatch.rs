@@ -1,12 +1,13 @@
 //! `contractor-mismatch`: an award or contract notice must name the project's contractor.
 
-use super::{Ctx, Rule};
+use super::Check;
+use crate::derive::Derived;
 use crate::diag::Diagnostic;
 use crate::model::*;
+use crate::rules;
 
-pub const RULE: Rule = Rule {
-    id: "contractor-mismatch",
-    source: "R1、R7：中标、合同与承办单位一致",
+pub const RULE: Check = Check {
+    rule: rules::CONTRACTOR_MISMATCH,
     run,
 };
 
@@ -22,7 +23,7 @@ fn normalize(s: &str) -> String {
         .collect()
 }
 
-fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
+fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for n in site
         .notices
@@ -40,8 +41,8 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
         };
         if normalize(&supplier.value) != normalize(&contractor.value) {
             out.push(
-                Diagnostic::error(
-                    RULE.id,
+                Diagnostic::new(
+                    RULE.rule,
                     &n.file,
                     format!(
                         "供应商“{}”与项目的承办单位“{}”（{}:{}）不一致",
@@ -61,7 +62,6 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
 mod tests {
     use super::*;
     use crate::check::testing::site;
-    use crate::date::Date;
 
     fn findings(supplier: &str) -> Vec<Diagnostic> {
         let (s, _) = site(&[
@@ -77,7 +77,7 @@ mod tests {
                 ),
             ),
         ]);
-        run(&s, &Ctx::at(Date::parse("2022-01-01").unwrap()))
+        run(&s, &crate::check::testing::at(&s, "2022-01-01"))
     }
 
     #[test]

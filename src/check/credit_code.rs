@@ -1,13 +1,14 @@
 //! `credit-code`: a 统一社会信用代码 must have 18 characters from the allowed alphabet and the
 //! check character GB 32100-2015 gives.
 
-use super::{Ctx, Rule};
+use super::Check;
+use crate::derive::Derived;
 use crate::diag::Diagnostic;
 use crate::model::Site;
+use crate::rules;
 
-pub const RULE: Rule = Rule {
-    id: "credit-code",
-    source: "R1（承办单位）",
+pub const RULE: Check = Check {
+    rule: rules::CREDIT_CODE,
     run,
 };
 
@@ -47,7 +48,7 @@ pub fn valid_credit_code(code: &str) -> bool {
     problem(code).is_none()
 }
 
-fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
+fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for p in &site.projects {
         let Some(code) = &p.contractor.credit_code else {
@@ -58,8 +59,8 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
         }
         if let Some(why) = problem(code.value.trim()) {
             out.push(
-                Diagnostic::error(
-                    RULE.id,
+                Diagnostic::new(
+                    RULE.rule,
                     &p.file,
                     format!("统一社会信用代码 {} {why}", code.value.trim()),
                 )

@@ -1,32 +1,30 @@
 //! `deadline-overdue` (warning): a project's deadline has passed and it is not completed.
 
-use super::{Ctx, Rule};
+use super::Check;
+use crate::derive::Derived;
+use crate::derive::Status;
 use crate::diag::Diagnostic;
-use crate::facts::{self, Status, is_public};
 use crate::model::*;
+use crate::rules;
 
-pub const RULE: Rule = Rule {
-    id: "deadline-overdue",
-    source: "R1：完成时限",
+pub const RULE: Check = Check {
+    rule: rules::DEADLINE_OVERDUE,
     run,
 };
 
-fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
+fn run(site: &Site, d: &Derived) -> Vec<Diagnostic> {
+    let ctx = &d.ctx;
     let mut out = Vec::new();
-    for p in site
-        .projects
-        .iter()
-        .filter(|p| is_public(&p.published, ctx.as_of))
-    {
-        if facts::project(p, ctx.as_of).status != Status::Overdue {
+    for (p, f) in site.projects.iter().zip(&d.projects) {
+        if !f.public || f.status != Status::Overdue {
             continue;
         }
         let Some(deadline) = &p.deadline else {
             continue;
         };
         out.push(
-            Diagnostic::warning(
-                RULE.id,
+            Diagnostic::new(
+                RULE.rule,
                 &p.file,
                 format!(
                     "完成时限 {} 已过 {} 天，到 {} 项目仍未完工（逾期未完成）",
@@ -46,8 +44,7 @@ fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::testing::site;
-    use crate::date::Date;
+    use crate::check::testing::{at as derived, site};
 
     #[test]
     fn overdue_the_day_after_the_deadline_until_completed() {
@@ -58,7 +55,7 @@ mod tests {
                 "+++\nstart = 2022-06-01\ndeadline = 2022-08-31\ncompleted = 2022-09-15\n+++\nx\n",
             ),
         ]);
-        let at = |d: &str| run(&s, &Ctx::at(Date::parse(d).unwrap()));
+        let at = |d: &str| run(&s, &derived(&s, d));
         assert!(at("2022-08-31").is_empty());
         let d = at("2022-09-01");
         assert_eq!(d.len(), 1);

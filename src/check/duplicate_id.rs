@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use super::{Ctx, Rule};
+use super::Check;
+use crate::derive::Derived;
 use crate::diag::Diagnostic;
 use crate::model::*;
+use crate::rules;
 
-pub const RULE: Rule = Rule {
-    id: "duplicate-id",
-    source: "网址和引用必须唯一",
+pub const RULE: Check = Check {
+    rule: rules::DUPLICATE_ID,
     run,
 };
 
@@ -20,7 +21,7 @@ struct Claim<'a> {
     field: Option<String>,
 }
 
-fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
+fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut claims: BTreeMap<(&str, String), Vec<Claim>> = BTreeMap::new();
     let records = site
@@ -71,8 +72,8 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
             None => first.file.to_string(),
         };
         for dup in &list[1..] {
-            let mut d = Diagnostic::error(
-                RULE.id,
+            let mut d = Diagnostic::new(
+                RULE.rule,
                 dup.file,
                 format!("{what}编号 “{id}” 重复了：{first_place} 已经用了这个编号"),
             )
@@ -103,10 +104,7 @@ mod tests {
             ("content/documents/2021/plan.md", "+++\n+++\n"),
             ("content/documents/2022/plan.md", "+++\n+++\n"),
         ]);
-        let d = run(
-            &site,
-            &Ctx::at(crate::date::Date::parse("2022-01-01").unwrap()),
-        );
+        let d = run(&site, &crate::check::testing::at(&site, "2022-01-01"));
         assert_eq!(d.len(), 2, "{d:?}");
         assert_eq!(d[0].file, "content/documents/2022/plan.md");
         assert!(d[0].message.contains("content/documents/2021/plan.md"));

@@ -4,18 +4,18 @@
 
 use std::collections::BTreeMap;
 
-use super::{Ctx, Rule};
+use super::Check;
+use crate::derive::Derived;
 use crate::diag::Diagnostic;
 use crate::model::*;
+use crate::rules;
 
-pub const VILLAGE: Rule = Rule {
-    id: "duplicate-village",
-    source: "R9：同一行政村中央财政直接支持不超过 1 个",
+pub const VILLAGE: Check = Check {
+    rule: rules::DUPLICATE_VILLAGE,
     run: villages,
 };
-pub const ROUTE: Rule = Rule {
-    id: "duplicate-route",
-    source: "R9：同一条物流线路中央财政直接支持不超过 1 家企业",
+pub const ROUTE: Check = Check {
+    rule: rules::DUPLICATE_ROUTE,
     run: routes,
 };
 
@@ -46,7 +46,7 @@ fn central_projects(site: &Site) -> Vec<&Project> {
     list
 }
 
-fn villages(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
+fn villages(site: &Site, _: &Derived) -> Vec<Diagnostic> {
     let mut seen: BTreeMap<String, (&Project, u32)> = BTreeMap::new();
     let mut out = Vec::new();
     for p in central_projects(site) {
@@ -56,8 +56,8 @@ fn villages(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
             };
             match seen.get(&normalize(&v.value)) {
                 Some((first, line)) if first.id != p.id => out.push(
-                    Diagnostic::error(
-                        VILLAGE.id,
+                    Diagnostic::new(
+                        VILLAGE.rule,
                         &p.file,
                         format!(
                             "行政村“{}”已由项目“{}”（{}:{line}）获得中央财政资金直接支持，同一行政村只能支持一次",
@@ -79,7 +79,7 @@ fn villages(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
     out
 }
 
-fn routes(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
+fn routes(site: &Site, _: &Derived) -> Vec<Diagnostic> {
     let mut seen: BTreeMap<String, (&Project, u32)> = BTreeMap::new();
     let mut out = Vec::new();
     let company = |p: &Project| text(&p.contractor.name).map(normalize).unwrap_or_default();
@@ -90,8 +90,8 @@ fn routes(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
             };
             match seen.get(&normalize(&r.value)) {
                 Some((first, line)) if company(first) != company(p) => out.push(
-                    Diagnostic::error(
-                        ROUTE.id,
+                    Diagnostic::new(
+                        ROUTE.rule,
                         &p.file,
                         format!(
                             "物流线路“{}”已由“{}”承办的项目（{}:{line}）获得中央财政资金支持，同一条线路只能支持一家企业",
@@ -117,7 +117,6 @@ fn routes(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
 mod tests {
     use super::*;
     use crate::check::testing::site;
-    use crate::date::Date;
 
     fn project(contractor: &str, source: &str, village: &str, route: &str) -> String {
         format!(
@@ -138,7 +137,7 @@ mod tests {
             ),
             ("content/projects/b/index.md", b),
         ]);
-        let ctx = Ctx::at(Date::parse("2022-01-01").unwrap());
+        let ctx = crate::check::testing::at(&s, "2022-01-01");
         let mut d = villages(&s, &ctx);
         d.extend(routes(&s, &ctx));
         d

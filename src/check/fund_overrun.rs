@@ -3,18 +3,19 @@
 
 use std::collections::BTreeMap;
 
-use super::{Ctx, Rule};
+use super::Check;
+use crate::derive::Derived;
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::money::Money;
+use crate::rules;
 
-pub const RULE: Rule = Rule {
-    id: "fund-overrun",
-    source: "R10：资金不得超安排",
+pub const RULE: Check = Check {
+    rule: rules::FUND_OVERRUN,
     run,
 };
 
-fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
+fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let unit = site.programme.as_ref().map_or("万元", |p| p.unit());
     if let Some(p) = &site.programme {
@@ -46,8 +47,8 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
                     .collect();
                 let line = allocation.map_or(c.line, |(k, _)| k.line);
                 out.push(
-                    Diagnostic::error(
-                        RULE.id,
+                    Diagnostic::new(
+                        RULE.rule,
                         &p.file,
                         format!(
                             "板块“{}”的{}只安排了 {allowed} {unit}，但项目扶持合计 {total} {unit}，超出 {} {unit}：{}",
@@ -91,8 +92,8 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
                     None => format!("[funding] 里没有 {source}"),
                 };
                 out.push(
-                    Diagnostic::error(
-                        RULE.id,
+                    Diagnostic::new(
+                        RULE.rule,
                         &project.file,
                         format!("到这一笔为止 {source} 已拨付 {after} {unit}，超过了扶持资金 {allowed} {unit}（{place}）"),
                     )
@@ -109,7 +110,6 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
 mod tests {
     use super::*;
     use crate::check::testing::site;
-    use crate::date::Date;
 
     const PROGRAMME: &str = "[[sources]]\nid = \"central\"\namount = 100\n[[categories]]\nid = \"c\"\nname = \"板块\"\nallocations = { central = 100 }\n";
 
@@ -130,7 +130,7 @@ mod tests {
                 &format!("+++\ncategory = \"c\"\n[funding]\ncentral = {b}\n+++\nx\n"),
             ),
         ]);
-        run(&s, &Ctx::at(Date::parse("2022-01-01").unwrap()))
+        run(&s, &crate::check::testing::at(&s, "2022-01-01"))
     }
 
     #[test]

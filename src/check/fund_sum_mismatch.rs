@@ -3,14 +3,15 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{Ctx, Rule};
+use super::Check;
+use crate::derive::Derived;
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::money::Money;
+use crate::rules;
 
-pub const RULE: Rule = Rule {
-    id: "fund-sum-mismatch",
-    source: "R10：资金表必须加得拢",
+pub const RULE: Check = Check {
+    rule: rules::FUND_SUM_MISMATCH,
     run,
 };
 
@@ -25,7 +26,7 @@ pub fn share(part: Money, whole: Money, scale: u32) -> Option<Decimal> {
     )
 }
 
-fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
+fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
     let Some(p) = &site.programme else {
         return Vec::new();
     };
@@ -54,8 +55,8 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
                 listed.join(" + ")
             };
             out.push(
-                Diagnostic::error(
-                    RULE.id,
+                Diagnostic::new(
+                    RULE.rule,
                     &p.file,
                     format!(
                         "{} {} {unit}，但各项目板块的分配合计 {total} {unit}（{listed}），相差 {} {unit}",
@@ -88,8 +89,8 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
             };
             if computed != declared.value {
                 out.push(
-                    Diagnostic::error(
-                        RULE.id,
+                    Diagnostic::new(
+                        RULE.rule,
                         &p.file,
                         format!(
                             "“{}”写明占{} {}%，但 {part} ÷ {whole} = {computed}%（第 {} 行的金额）",
@@ -116,11 +117,10 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
 mod tests {
     use super::*;
     use crate::check::testing::site;
-    use crate::date::Date;
 
     fn findings(programme: &str) -> Vec<Diagnostic> {
         let (s, _) = site(&[("config.toml", ""), ("content/programme.toml", programme)]);
-        run(&s, &Ctx::at(Date::parse("2022-01-01").unwrap()))
+        run(&s, &crate::check::testing::at(&s, "2022-01-01"))
     }
 
     const SOURCES: &str = "[[sources]]\nid = \"central\"\nname = \"中央财政资金\"\namount = 1000\n";

@@ -4,25 +4,26 @@
 
 use rust_decimal::Decimal;
 
-use super::{Ctx, Rule};
+use super::Check;
 use crate::date::Date;
+use crate::derive::Derived;
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::money::{Money, yuan_per_unit};
+use crate::rules;
 
-pub const RULE: Rule = Rule {
-    id: "invalid-value",
-    source: "数据正确性（SPEC §4）",
+pub const RULE: Check = Check {
+    rule: rules::INVALID_VALUE,
     run,
 };
 
 fn bad<T>(file: &str, f: &Spanned<T>, path: impl Into<String>, message: String) -> Diagnostic {
-    Diagnostic::error(RULE.id, file, message)
+    Diagnostic::new(RULE.rule, file, message)
         .span(f.line, f.col, f.width)
         .field(path)
 }
 
-fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
+fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     config(&site.config, &mut out);
     let known_sources: Vec<&str> = site
@@ -273,8 +274,8 @@ fn project(p: &Project, known: &[&str], has_programme: bool, out: &mut Vec<Diagn
             && r.month < start
         {
             out.push(
-                Diagnostic::error(
-                    RULE.id,
+                Diagnostic::new(
+                    RULE.rule,
                     &r.file,
                     format!(
                         "{} 的进度报告早于开工月份 {}",
@@ -409,7 +410,7 @@ mod tests {
 
     fn findings(files: &[(&str, &str)]) -> Vec<Diagnostic> {
         let (site, _) = site(files);
-        run(&site, &Ctx::at(Date::parse("2022-09-01").unwrap()))
+        run(&site, &crate::check::testing::at(&site, "2022-09-01"))
     }
 
     #[test]

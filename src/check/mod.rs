@@ -22,56 +22,19 @@ mod unsafe_content;
 pub use credit_code::valid_credit_code;
 pub use fund_sum_mismatch::share;
 
-use crate::calendar::WorkingCalendar;
-use crate::date::Date;
+use crate::derive::Derived;
 use crate::diag::Diagnostic;
 use crate::model::Site;
+use crate::rules::{self, Rule};
 
-/// What every rule (and every page) may know besides the site: the date things are judged
-/// at, the working-day calendar and the site's rule settings.
-#[derive(Debug, Clone)]
-pub struct Ctx {
-    pub as_of: Date,
-    pub calendar: WorkingCalendar,
-    /// Progress for month M is due on this day of month M+1.
-    pub progress_due_day: u32,
-    /// R6: working days allowed between a record's creation and its publication.
-    pub publication_working_days: u32,
+/// A rule's check: the rule it reports (id, severity and meaning are declared there) and the
+/// pure function that finds it.
+pub struct Check {
+    pub rule: &'static Rule,
+    pub run: fn(&Site, &Derived) -> Vec<Diagnostic>,
 }
 
-impl Ctx {
-    /// The context of a site: its calendar additions and rule settings.
-    pub fn new(site: &Site, as_of: Date) -> Ctx {
-        let extra = &site.config.calendar;
-        let holidays: Vec<Date> = extra.holidays.iter().map(|d| d.value).collect();
-        let workdays: Vec<Date> = extra.workdays.iter().map(|d| d.value).collect();
-        Ctx {
-            as_of,
-            calendar: WorkingCalendar::with_extra(&holidays, &workdays),
-            progress_due_day: site.config.rules.progress_due_day.value,
-            publication_working_days: site.config.rules.publication_working_days.value,
-        }
-    }
-
-    /// Default settings, for tests.
-    pub fn at(as_of: Date) -> Ctx {
-        Ctx {
-            as_of,
-            calendar: WorkingCalendar::official(),
-            progress_due_day: 10,
-            publication_working_days: 20,
-        }
-    }
-}
-
-pub struct Rule {
-    pub id: &'static str,
-    /// The rule of SPEC §2 it enforces, or the part of the contract it protects.
-    pub source: &'static str,
-    pub run: fn(&Site, &Ctx) -> Vec<Diagnostic>,
-}
-
-pub const RULES: &[Rule] = &[
+pub const CHECKS: &[Check] = &[
     required_field::RULE,
     invalid_value::RULE,
     unknown_reference::RULE,
@@ -91,19 +54,16 @@ pub const RULES: &[Rule] = &[
     deadline_overdue::RULE,
 ];
 
-/// Rule id of the warning given when a check needed a year the calendar does not know.
-pub const CALENDAR_YEAR: &str = "calendar-year";
-
-/// Runs every rule, then says which years were counted without an official calendar.
-pub fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = RULES
+/// Runs every check, then says which years were counted without an official calendar.
+pub fn run(site: &Site, derived: &Derived) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = CHECKS
         .iter()
-        .flat_map(|rule| (rule.run)(site, ctx))
+        .flat_map(|check| (check.run)(site, derived))
         .collect();
-    for year in ctx.calendar.guessed_years() {
+    for year in derived.ctx.calendar.guessed_years() {
         out.push(
-            Diagnostic::warning(
-                CALENDAR_YEAR,
+            Diagnostic::new(
+                rules::CALENDAR_YEAR,
                 &site.config.file,
                 format!(
                     "内置日历还没有 {year} 年的法定节假日和调休安排，本次检查按周一至周五为工作日计算 {year} 年的期限"
@@ -120,18 +80,13 @@ pub fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
 #[cfg(test)]
 pub(crate) mod testing {
     //! Small sites built in memory for rule tests.
-    use crate::load::load;
+    use crate::date::Date;
+    pub use crate::derive::testing::site;
+    use crate::derive::{Ctx, Derived, derive};
     use crate::model::Site;
 
-    /// Loads a site from (path, text) pairs written into a temporary folder.
-    pub fn site(files: &[(&str, &str)]) -> (Site, Vec<crate::diag::Diagnostic>) {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, text) in files {
-            let p = dir.path().join(path);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
-        let loaded = load(dir.path()).unwrap();
-        (loaded.site, loaded.diagnostics)
+    /// The site's facts as of `as_of` with default settings.
+    pub fn at(site: &Site, as_of: &str) -> Derived {
+        derive(site, Ctx::at(Date::parse(as_of).unwrap()))
     }
 }

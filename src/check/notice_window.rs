@@ -1,22 +1,23 @@
 //! `notice-window` (warning): a procurement notice missed an R7 window — published too late
 //! after the act, or not on display for long enough.
 
-use super::{Ctx, Rule};
+use super::Check;
+use crate::derive::Derived;
+use crate::derive::WindowKind;
 use crate::diag::Diagnostic;
-use crate::facts::{WindowKind, notice_windows};
 use crate::model::*;
+use crate::rules;
 
-pub const RULE: Rule = Rule {
-    id: "notice-window",
-    source: "R7：政府采购信息公开时限",
+pub const RULE: Check = Check {
+    rule: rules::NOTICE_WINDOW,
     run,
 };
 
-fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
+fn run(site: &Site, d: &Derived) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for n in &site.notices {
+    for (n, f) in site.notices.iter().zip(&d.notices) {
         let label = val(&n.kind).map_or("公告", |k| k.label());
-        for w in notice_windows(n, ctx).into_iter().filter(|w| !w.met()) {
+        for w in f.windows.iter().filter(|w| !w.met()) {
             let field = if w.field == "published" {
                 &n.published
             } else {
@@ -37,7 +38,7 @@ fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
                 ),
             };
             out.push(
-                Diagnostic::warning(RULE.id, &n.file, message)
+                Diagnostic::new(RULE.rule, &n.file, message)
                     .span(
                         field.as_ref().map_or(0, |f| f.line),
                         field.as_ref().map_or(1, |f| f.col),
@@ -53,15 +54,14 @@ fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::testing::site;
-    use crate::date::Date;
+    use crate::check::testing::{at, site};
 
     fn notice(front: &str) -> Vec<Diagnostic> {
         let (site, _) = site(&[
             ("config.toml", ""),
             ("content/notices/n.md", &format!("+++\n{front}+++\n")),
         ]);
-        run(&site, &Ctx::at(Date::parse("2023-12-31").unwrap()))
+        run(&site, &at(&site, "2023-12-31"))
     }
 
     #[test]

@@ -1,34 +1,30 @@
 //! `progress-late` (warning): a monthly report was published after it was due (R2).
 
-use super::{Ctx, Rule};
+use super::Check;
+use crate::derive::Derived;
+use crate::derive::Timeliness;
 use crate::diag::Diagnostic;
-use crate::facts::{Timeliness, is_public, progress_months};
 use crate::model::*;
+use crate::rules;
 
-pub const RULE: Rule = Rule {
-    id: "progress-late",
-    source: "R2：每月更新项目建设进度，不及时倒扣分",
+pub const RULE: Check = Check {
+    rule: rules::PROGRESS_LATE,
     run,
 };
 
-fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
+fn run(site: &Site, d: &Derived) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for p in site
-        .projects
-        .iter()
-        .filter(|p| is_public(&p.published, ctx.as_of))
-    {
-        for m in progress_months(p, ctx)
-            .into_iter()
-            .filter(|m| m.state == Timeliness::Late)
-        {
-            let Some(report) = m.report else { continue };
+    for (p, f) in site.projects.iter().zip(&d.projects) {
+        for m in f.months_in(Timeliness::Late) {
+            let Some(report) = m.report.map(|i| &p.progress[i]) else {
+                continue;
+            };
             let Some(published) = &report.published else {
                 continue;
             };
             out.push(
-                Diagnostic::warning(
-                    RULE.id,
+                Diagnostic::new(
+                    RULE.rule,
                     &report.file,
                     format!(
                         "{} 的建设进度应于 {} 前公开，实际 {} 公开，晚了 {} 天（逾期公开）",
@@ -49,8 +45,7 @@ fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::testing::site;
-    use crate::date::Date;
+    use crate::check::testing::{at, site};
 
     fn published(on: &str) -> Vec<Diagnostic> {
         let report = format!("+++\npublished = {on}\npercent = 40\n+++\n");
@@ -62,7 +57,7 @@ mod tests {
             ),
             ("content/projects/a/progress/2022-06.md", &report),
         ]);
-        run(&site, &Ctx::at(Date::parse("2022-07-20").unwrap()))
+        run(&site, &at(&site, "2022-07-20"))
     }
 
     #[test]

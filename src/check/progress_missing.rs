@@ -1,30 +1,25 @@
 //! `progress-missing` (warning): a month's progress report is due and not published (R2).
 
-use super::{Ctx, Rule};
+use super::Check;
+use crate::derive::Derived;
+use crate::derive::Timeliness;
 use crate::diag::Diagnostic;
-use crate::facts::{Timeliness, is_public, progress_months};
 use crate::model::*;
+use crate::rules;
 
-pub const RULE: Rule = Rule {
-    id: "progress-missing",
-    source: "R2：每月更新项目建设进度",
+pub const RULE: Check = Check {
+    rule: rules::PROGRESS_MISSING,
     run,
 };
 
-fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
+fn run(site: &Site, d: &Derived) -> Vec<Diagnostic> {
+    let ctx = &d.ctx;
     let mut out = Vec::new();
-    for p in site
-        .projects
-        .iter()
-        .filter(|p| is_public(&p.published, ctx.as_of))
-    {
-        for m in progress_months(p, ctx)
-            .into_iter()
-            .filter(|m| m.state == Timeliness::Missing)
-        {
+    for (p, f) in site.projects.iter().zip(&d.projects) {
+        for m in f.months_in(Timeliness::Missing) {
             out.push(
-                Diagnostic::warning(
-                    RULE.id,
+                Diagnostic::new(
+                    RULE.rule,
                     &p.file,
                     format!(
                         "{} 的建设进度应于 {} 前公开，到 {} 仍未公开（未按期更新）",
@@ -52,8 +47,7 @@ fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::testing::site;
-    use crate::date::Date;
+    use crate::check::testing::{at as derived, site};
 
     fn at(as_of: &str) -> Vec<Diagnostic> {
         let (site, _) = site(&[
@@ -67,7 +61,7 @@ mod tests {
                 "+++\npublished = 2022-07-05\npercent = 40\n+++\n",
             ),
         ]);
-        run(&site, &Ctx::at(Date::parse(as_of).unwrap()))
+        run(&site, &derived(&site, as_of))
     }
 
     #[test]

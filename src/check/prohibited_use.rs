@@ -1,17 +1,18 @@
 //! `prohibited-use`: central funds may not pay for what the programme forbids (R8: land
 //! acquisition and demolition, staff costs, buying traffic on trading platforms).
 
-use super::{Ctx, Rule};
+use super::Check;
+use crate::derive::Derived;
 use crate::diag::Diagnostic;
 use crate::model::*;
+use crate::rules;
 
-pub const RULE: Rule = Rule {
-    id: "prohibited-use",
-    source: "R8：中央财政资金禁止用途（财办建〔2021〕38号）",
+pub const RULE: Check = Check {
+    rule: rules::PROHIBITED_USE,
     run,
 };
 
-fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
+fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
     let Some(p) = &site.programme else {
         return Vec::new();
     };
@@ -31,8 +32,8 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
             {
                 if purpose.value.contains(banned.value.trim()) {
                     out.push(
-                        Diagnostic::error(
-                            RULE.id,
+                        Diagnostic::new(
+                            RULE.rule,
                             &project.file,
                             format!(
                                 "中央财政资金不得用于“{}”（{}:{}），这笔拨付的用途是“{}”",
@@ -54,7 +55,6 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
 mod tests {
     use super::*;
     use crate::check::testing::site;
-    use crate::date::Date;
 
     #[test]
     fn central_funds_only() {
@@ -69,7 +69,7 @@ mod tests {
                 "+++\n[[disbursements]]\nsource = \"central\"\npurpose = \"运营团队人员经费\"\n[[disbursements]]\nsource = \"county\"\npurpose = \"人员经费\"\n[[disbursements]]\nsource = \"central\"\npurpose = \"设备采购\"\n+++\nx\n",
             ),
         ]);
-        let d = run(&s, &Ctx::at(Date::parse("2022-01-01").unwrap()));
+        let d = run(&s, &crate::check::testing::at(&s, "2022-01-01"));
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(
             (d[0].line, d[0].field.as_deref()),

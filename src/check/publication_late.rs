@@ -1,18 +1,20 @@
 //! `publication-late` (warning): a document or project was published more than
 //! `publication_working_days` working days after it was issued or decided (R6).
 
-use super::{Ctx, Rule};
+use super::Check;
+use crate::derive::Derived;
+use crate::derive::Publication;
 use crate::diag::Diagnostic;
-use crate::facts::{Publication, document_publication, project_publication};
 use crate::model::*;
+use crate::rules;
 
-pub const RULE: Rule = Rule {
-    id: "publication-late",
-    source: "R6：政府信息公开条例第二十六条",
+pub const RULE: Check = Check {
+    rule: rules::PUBLICATION_LATE,
     run,
 };
 
-fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
+fn run(site: &Site, d: &Derived) -> Vec<Diagnostic> {
+    let days = d.ctx.publication_working_days;
     let mut out = Vec::new();
     let mut report =
         |file: &str, published: &Field<crate::date::Date>, what: &str, x: Publication| {
@@ -20,13 +22,13 @@ fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
                 return;
             };
             out.push(
-                Diagnostic::warning(
-                    RULE.id,
+                Diagnostic::new(
+                    RULE.rule,
                     file,
                     format!(
                         "{what}于 {}，应在 {} 个工作日内（{} 前）公开，实际 {} 公开（逾期公开）",
                         x.created.chinese(),
-                        ctx.publication_working_days,
+                        days,
                         x.due.chinese(),
                         x.published.chinese()
                     ),
@@ -35,13 +37,13 @@ fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
                 .field("published"),
             );
         };
-    for d in &site.documents {
-        if let Some(x) = document_publication(d, ctx) {
-            report(&d.file, &d.published, "本文件成文", x);
+    for (doc, f) in site.documents.iter().zip(&d.documents) {
+        if let Some(x) = f.publication {
+            report(&doc.file, &doc.published, "本文件成文", x);
         }
     }
-    for p in &site.projects {
-        if let Some(x) = project_publication(p, site, ctx) {
+    for (p, f) in site.projects.iter().zip(&d.projects) {
+        if let Some(x) = f.publication {
             report(&p.file, &p.published, "本项目的决策文件印发", x);
         }
     }
@@ -51,8 +53,7 @@ fn run(site: &Site, ctx: &Ctx) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::testing::site;
-    use crate::date::Date;
+    use crate::check::testing::{at, site};
 
     fn findings(published: &str) -> Vec<Diagnostic> {
         let doc = format!(
@@ -64,7 +65,7 @@ mod tests {
             ("content/documents/d.md", &doc),
             ("content/projects/a/index.md", &project),
         ]);
-        run(&site, &Ctx::at(Date::parse("2022-12-31").unwrap()))
+        run(&site, &at(&site, "2022-12-31"))
     }
 
     #[test]
@@ -87,10 +88,7 @@ mod tests {
                 "+++\nissued = 2022-01-04\npublished = 2023-03-01\n+++\n",
             ),
         ]);
-        assert!(run(&site, &Ctx::at(Date::parse("2023-02-28").unwrap())).is_empty());
-        assert_eq!(
-            run(&site, &Ctx::at(Date::parse("2023-03-01").unwrap())).len(),
-            1
-        );
+        assert!(run(&site, &at(&site, "2023-02-28")).is_empty());
+        assert_eq!(run(&site, &at(&site, "2023-03-01")).len(), 1);
     }
 }

@@ -1,14 +1,15 @@
 //! `required-field`: what R1 (every project field), R3 (plan and fund rules), R4 (complaint
 //! windows) and the footer require is present and not empty.
 
-use super::{Ctx, Rule};
+use super::Check;
+use crate::derive::Derived;
 use crate::diag::Diagnostic;
 use crate::labels;
 use crate::model::*;
+use crate::rules;
 
-pub const RULE: Rule = Rule {
-    id: "required-field",
-    source: "R1、R3、R4",
+pub const RULE: Check = Check {
+    rule: rules::REQUIRED_FIELD,
     run,
 };
 
@@ -27,7 +28,7 @@ enum Place<'a> {
     Entry(&'a str, u32),
 }
 
-struct Check<'a> {
+struct Missing<'a> {
     out: &'a mut Vec<Diagnostic>,
     file: &'a str,
     kind: &'static str,
@@ -35,7 +36,7 @@ struct Check<'a> {
     why: &'static str,
 }
 
-impl Check<'_> {
+impl Missing<'_> {
     fn report(&mut self, path: &str, empty_at: Option<(u32, u32, u32)>, place: Place) {
         let field = labels::describe(self.kind, path);
         let example = example(self.kind, path);
@@ -43,7 +44,7 @@ impl Check<'_> {
             Some(_) => format!("必填字段 {field} 是空的（{}）", self.why),
             None => format!("缺少必填字段 {field}（{}）", self.why),
         };
-        let mut diag = Diagnostic::error(RULE.id, self.file, message).field(path);
+        let mut diag = Diagnostic::new(RULE.rule, self.file, message).field(path);
         let md = self.file.ends_with(".md");
         let end = if md {
             "在第二行 +++ 之前加上："
@@ -158,7 +159,7 @@ fn example(kind: &str, path: &str) -> String {
     format!("{key} = {value}")
 }
 
-fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
+fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     config(&site.config, &mut out);
     if let Some(p) = &site.programme {
@@ -177,7 +178,7 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
 }
 
 fn config(c: &Config, out: &mut Vec<Diagnostic>) {
-    let mut ck = Check {
+    let mut ck = Missing {
         out,
         file: &c.file,
         kind: "config",
@@ -204,8 +205,8 @@ fn config(c: &Config, out: &mut Vec<Diagnostic>) {
             );
             if !ch.has_contact() {
                 ck.out.push(
-                    Diagnostic::error(
-                        RULE.id,
+                    Diagnostic::new(
+                        RULE.rule,
                         &c.file,
                         format!("{} “{}” 没有联系方式（R4）", kind.label(), text(&ch.name).unwrap_or("")),
                     )
@@ -219,7 +220,7 @@ fn config(c: &Config, out: &mut Vec<Diagnostic>) {
 }
 
 fn programme(p: &Programme, out: &mut Vec<Diagnostic>) {
-    let mut ck = Check {
+    let mut ck = Missing {
         out,
         file: &p.file,
         kind: "programme",
@@ -252,7 +253,7 @@ fn programme(p: &Programme, out: &mut Vec<Diagnostic>) {
 }
 
 fn document(d: &Document, out: &mut Vec<Diagnostic>) {
-    let mut ck = Check {
+    let mut ck = Missing {
         out,
         file: &d.file,
         kind: "document",
@@ -269,7 +270,7 @@ fn document(d: &Document, out: &mut Vec<Diagnostic>) {
 }
 
 fn project(p: &Project, out: &mut Vec<Diagnostic>) {
-    let mut ck = Check {
+    let mut ck = Missing {
         out,
         file: &p.file,
         kind: "project",
@@ -305,8 +306,8 @@ fn project(p: &Project, out: &mut Vec<Diagnostic>) {
     }
     if p.body.is_blank() {
         ck.out.push(
-            Diagnostic::error(
-                RULE.id,
+            Diagnostic::new(
+                RULE.rule,
                 &p.file,
                 "缺少 建设内容和要求（正文）：第二行 +++ 之后要写明建设内容和要求（R1）",
             )
@@ -328,7 +329,7 @@ fn project(p: &Project, out: &mut Vec<Diagnostic>) {
         ck.text(&d.purpose, &format!("{}.purpose", d.path), place);
     }
     for r in &p.progress {
-        let mut ck = Check {
+        let mut ck = Missing {
             out: ck.out,
             file: &r.file,
             kind: "progress",
@@ -340,7 +341,7 @@ fn project(p: &Project, out: &mut Vec<Diagnostic>) {
 }
 
 fn notice(n: &Notice, out: &mut Vec<Diagnostic>) {
-    let mut ck = Check {
+    let mut ck = Missing {
         out,
         file: &n.file,
         kind: "notice",
@@ -373,10 +374,7 @@ mod tests {
 
     fn findings(files: &[(&str, &str)]) -> Vec<Diagnostic> {
         let (site, _) = site(files);
-        run(
-            &site,
-            &Ctx::at(crate::date::Date::parse("2022-09-01").unwrap()),
-        )
+        run(&site, &crate::check::testing::at(&site, "2022-09-01"))
     }
 
     #[test]

@@ -3,17 +3,18 @@
 
 use std::collections::HashSet;
 
-use super::{Ctx, Rule};
+use super::Check;
+use crate::derive::Derived;
 use crate::diag::Diagnostic;
 use crate::model::*;
+use crate::rules;
 
-pub const RULE: Rule = Rule {
-    id: "unknown-reference",
-    source: "R1、R3（引用必须指向已公开的记录）",
+pub const RULE: Check = Check {
+    rule: rules::UNKNOWN_REFERENCE,
     run,
 };
 
-fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
+fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
     let mut out = Vec::new();
 
     let document = |out: &mut Vec<Diagnostic>,
@@ -58,7 +59,7 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
             format!("已有的{}：{}", kind.label(), same_kind.join("、"))
         };
         out.push(
-            Diagnostic::error(RULE.id, file, message)
+            Diagnostic::new(RULE.rule, file, message)
                 .span(id.line, id.col, id.width)
                 .field(path)
                 .hint(hint),
@@ -143,8 +144,8 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
         let name = theme.value.trim();
         if name != "default" && !site.root.join("themes").join(name).is_dir() {
             out.push(
-                Diagnostic::error(
-                    RULE.id,
+                Diagnostic::new(
+                    RULE.rule,
                     &site.config.file,
                     format!("主题 “{name}” 找不到：没有 themes/{name}/ 文件夹"),
                 )
@@ -173,8 +174,8 @@ fn simple(
         return;
     }
     out.push(
-        Diagnostic::error(
-            RULE.id,
+        Diagnostic::new(
+            RULE.rule,
             file,
             format!("{what} “{}” 找不到：{place} 里没有这个编号", id.value),
         )
@@ -218,10 +219,7 @@ mod tests {
             ),
             ("content/notices/n.md", "+++\nproject = \"b\"\n+++\n"),
         ]);
-        let d = run(
-            &site,
-            &Ctx::at(crate::date::Date::parse("2022-01-01").unwrap()),
-        );
+        let d = run(&site, &crate::check::testing::at(&site, "2022-01-01"));
         let got: Vec<(&str, &str)> = d
             .iter()
             .map(|d| (d.file.as_str(), d.field.as_deref().unwrap()))

@@ -1,18 +1,19 @@
 //! `unsafe-content`: no Markdown body may carry script, event handlers, `javascript:` links or
 //! content loaded from other hosts. (Rendering strips them regardless; this says where.)
 
-use super::{Ctx, Rule};
+use super::Check;
+use crate::derive::Derived;
 use crate::diag::Diagnostic;
 use crate::markdown;
 use crate::model::*;
+use crate::rules;
 
-pub const RULE: Rule = Rule {
-    id: "unsafe-content",
-    source: "网站安全（SPEC §6）",
+pub const RULE: Check = Check {
+    rule: rules::UNSAFE_CONTENT,
     run,
 };
 
-fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
+fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
     let bodies = site
         .documents
         .iter()
@@ -25,8 +26,8 @@ fn run(site: &Site, _: &Ctx) -> Vec<Diagnostic> {
     for (file, body) in bodies {
         for spot in markdown::scan(body) {
             out.push(
-                Diagnostic::error(
-                    RULE.id,
+                Diagnostic::new(
+                    RULE.rule,
                     file,
                     format!("正文含有不安全的内容：{}。网页上不会出现它", spot.what),
                 )
@@ -53,10 +54,7 @@ mod tests {
                 "+++\ntitle = \"t\"\n+++\n正文\n\n<img src=x onerror=alert(1)>\n",
             ),
         ]);
-        let d = run(
-            &site,
-            &Ctx::at(crate::date::Date::parse("2022-01-01").unwrap()),
-        );
+        let d = run(&site, &crate::check::testing::at(&site, "2022-01-01"));
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(
             (d[0].file.as_str(), d[0].line),

@@ -23,7 +23,7 @@ type ProjectFiles = (Project, Vec<Asset>);
 use crate::write::Asset;
 use toml_reader::{SYNTAX, TomlDoc};
 
-pub const INVALID_ID: &str = "invalid-id";
+pub use crate::rules::INVALID_ID;
 
 /// The site cannot be read at all (exit code 2).
 #[derive(Debug)]
@@ -199,7 +199,7 @@ impl<'r> Loader<'r> {
             }
             Err(e) => {
                 self.out
-                    .push(Diagnostic::error(SYNTAX, rel, e.message()).at(e.line()));
+                    .push(Diagnostic::new(SYNTAX, rel, e.message()).at(e.line()));
                 self.broken.insert(rel.to_string());
                 Ok(None)
             }
@@ -215,8 +215,8 @@ impl<'r> Loader<'r> {
         let rel = "content/programme.toml";
         if !self.root.join(rel).is_file() {
             self.out.push(
-                Diagnostic::error(
-                    "required-field",
+                Diagnostic::new(
+                    crate::rules::REQUIRED_FIELD,
                     rel,
                     "缺少 content/programme.toml：项目总体情况（名称、资金来源、项目板块、实施方案）要写在这里",
                 )
@@ -258,7 +258,7 @@ impl<'r> Loader<'r> {
             Ok(split) => split,
             Err((line, message, hint)) => {
                 self.out
-                    .push(Diagnostic::error(SYNTAX, rel, message).at(line).hint(hint));
+                    .push(Diagnostic::new(SYNTAX, rel, message).at(line).hint(hint));
                 return Ok(self.broken(rel, placeholder()));
             }
         };
@@ -355,7 +355,7 @@ impl<'r> Loader<'r> {
         let base = "content/projects";
         if self.root.join(rel).is_file() {
             self.out.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     INVALID_ID,
                     rel,
                     "项目要各建一个文件夹：content/projects/<项目编号>/index.md",
@@ -371,8 +371,8 @@ impl<'r> Loader<'r> {
         self.check_id(rel, &id);
         let index = format!("{rel}/index.md");
         if !self.root.join(&index).is_file() {
-            self.out.push(Diagnostic::error(
-                "required-field",
+            self.out.push(Diagnostic::new(
+                crate::rules::REQUIRED_FIELD,
                 &index,
                 format!("项目文件夹 {rel}/ 里缺少 index.md（项目基本信息和建设内容）"),
             ));
@@ -402,7 +402,7 @@ impl<'r> Loader<'r> {
                     project.progress.push(report);
                 }
             } else if file.ends_with(".md") {
-                self.out.push(Diagnostic::error(
+                self.out.push(Diagnostic::new(
                     INVALID_ID,
                     &file,
                     "项目文件夹里只认 index.md 和 progress/年-月.md；其他 .md 文件不会发布",
@@ -418,7 +418,7 @@ impl<'r> Loader<'r> {
     fn progress(&mut self, rel: &str, name: &str) -> Result<Option<ProgressReport>, LoadError> {
         let Some(month) = Month::parse(name) else {
             self.out.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     INVALID_ID,
                     rel,
                     format!("进度报告的文件名 {name}.md 不是 年-月.md"),
@@ -447,7 +447,7 @@ impl<'r> Loader<'r> {
     fn check_id(&mut self, rel: &str, id: &str) {
         if !valid_id(id) {
             self.out.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     INVALID_ID,
                     rel,
                     format!("“{id}”不能用作编号和网址：只能用小写英文字母、数字和 -（不能以 - 开头或结尾）"),

@@ -40,7 +40,7 @@ pub fn config(mut t: Table, d: &mut Diags) -> Config {
             let f = r.integer(key, d)?;
             if !(1..=max).contains(&f.value) {
                 d.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         INVALID_VALUE,
                         &c.file,
                         format!("{key} 应为 1 到 {max} 之间的整数"),
@@ -345,7 +345,7 @@ fn kind_field<K>(
         Some(k) => Some(raw.map(|_| k)),
         None => {
             d.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     INVALID_VALUE,
                     t.doc().file,
                     format!(

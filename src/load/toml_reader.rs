@@ -14,9 +14,7 @@ use crate::model::{Entries, Field, Spanned};
 use crate::money::{Money, parse_decimal};
 use crate::source::LineIndex;
 
-pub const SYNTAX: &str = "syntax";
-pub const INVALID_VALUE: &str = "invalid-value";
-pub const UNKNOWN_FIELD: &str = "unknown-field";
+pub use crate::rules::{INVALID_VALUE, SYNTAX, UNKNOWN_FIELD};
 
 /// A TOML text inside a file: a whole `.toml` file, or the front matter of a `.md` file.
 pub struct TomlDoc<'a> {
@@ -74,7 +72,7 @@ impl<'a> TomlDoc<'a> {
                 .lines()
                 .nth((line - self.first_line) as usize)
                 .unwrap_or("");
-            let mut d = Diagnostic::error(
+            let mut d = Diagnostic::new(
                 SYNTAX,
                 self.file,
                 format!(
@@ -225,7 +223,7 @@ impl<'t, 'a> Table<'t, 'a> {
         let (line, col, width) = self.doc.pos(value.span());
         let path = self.path(key);
         diags.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 INVALID_VALUE,
                 self.doc.file,
                 format!(
@@ -388,7 +386,7 @@ impl<'t, 'a> Table<'t, 'a> {
             _ => {
                 let (line, col, width) = self.doc.pos(v.span());
                 diags.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         INVALID_VALUE,
                         self.doc.file,
                         format!(
@@ -467,7 +465,7 @@ impl<'t, 'a> Table<'t, 'a> {
             } else {
                 format!("[{}] 里的", self.name())
             };
-            let mut d = Diagnostic::warning(
+            let mut d = Diagnostic::new(
                 UNKNOWN_FIELD,
                 self.doc.file,
                 format!("{place}字段 {key} 不认识，它的内容不会发布"),
@@ -540,7 +538,7 @@ mod tests {
         contractor.finish(&mut diags);
         root.finish(&mut diags);
         assert_eq!(diags.len(), 1, "{diags:?}");
-        assert_eq!(diags[0].rule, UNKNOWN_FIELD);
+        assert_eq!(diags[0].rule, UNKNOWN_FIELD.id);
         assert_eq!(diags[0].line, Some(6));
         assert!(
             diags[0].message.contains("responsible"),
@@ -572,7 +570,10 @@ mod tests {
         assert!(root.date("deadline", &mut diags).is_none());
         assert!(root.decimal("percent", &mut diags).is_none());
         assert!(root.tables("targets", &mut diags).is_empty());
-        assert_eq!(diags.iter().filter(|d| d.rule == INVALID_VALUE).count(), 3);
+        assert_eq!(
+            diags.iter().filter(|d| d.rule == INVALID_VALUE.id).count(),
+            3
+        );
         assert_eq!(diags[0].field.as_deref(), Some("deadline"));
     }
 

@@ -5,6 +5,7 @@
 mod charts;
 mod data;
 mod feeds;
+pub mod pages;
 mod search;
 mod theme;
 pub mod views;
@@ -15,10 +16,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::check::Ctx;
+use crate::derive::Derived;
 use crate::diag::Diagnostic;
 use crate::model::{Site, text};
-use crate::write::{Asset, OutputFile, Sink};
+use crate::write::{Asset, Sink};
+use pages::Page;
 use views::Model;
 
 pub use theme::{DEFAULT_STATIC, DEFAULT_TEMPLATES};
@@ -35,6 +37,21 @@ pub struct Rendered {
     pub written: usize,
     /// Files copied as they are: (source, output path).
     pub assets: Vec<Asset>,
+}
+
+/// Why a site could not be rendered.
+#[derive(Debug)]
+pub enum RenderError {
+    /// The theme's templates are wrong: findings for the webmaster.
+    Template(Vec<Diagnostic>),
+    /// The sink could not take a file.
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for RenderError {
+    fn from(e: std::io::Error) -> Self {
+        RenderError::Io(e)
+    }
 }
 
 /// What every template gets as `page`.
@@ -54,88 +71,51 @@ struct PageMeta {
     canonical: Option<String>,
 }
 
-/// Every page of the site, in a fixed order (their search ids).
-#[derive(Clone, Copy)]
-enum Job {
-    Home,
-    Projects,
-    Project(usize),
-    Documents,
-    Document(usize),
-    Notices,
-    Notice(usize),
-    Funds,
-    Supervision,
-    Data,
-    Search,
-    NotFound,
-}
-
-impl Job {
-    fn all(m: &Model) -> Vec<Job> {
-        let mut jobs = vec![Job::Home, Job::Projects];
-        jobs.extend((0..m.projects.len()).map(Job::Project));
-        jobs.push(Job::Documents);
-        jobs.extend((0..m.documents.len()).map(Job::Document));
-        jobs.push(Job::Notices);
-        jobs.extend((0..m.notices.len()).map(Job::Notice));
-        jobs.extend([
-            Job::Funds,
-            Job::Supervision,
-            Job::Data,
-            Job::Search,
-            Job::NotFound,
-        ]);
-        jobs
-    }
-
-    /// Pages that search finds (not the 404 and search pages themselves).
-    fn searchable(self) -> bool {
-        !matches!(self, Job::Search | Job::NotFound)
-    }
-}
-
-fn template_error(e: impl std::fmt::Display) -> Vec<Diagnostic> {
-    vec![Diagnostic::error(
-        "syntax",
+fn template_error(e: impl std::fmt::Display) -> RenderError {
+    RenderError::Template(vec![Diagnostic::new(
+        crate::rules::TEMPLATE,
         "themes/",
         format!("模板渲染失败：{e}"),
-    )]
+    )])
 }
 
-fn write_error(e: std::io::Error) -> Vec<Diagnostic> {
-    vec![Diagnostic::error(
-        "syntax",
-        "public/",
-        format!("写入失败：{e}"),
-    )]
+/// A theme ready to render: templates parsed once, with the site-wide values every page gets.
+fn prepare(site: &Site, site_view: &views::SiteView) -> Result<theme::Theme, RenderError> {
+    let mut theme =
+        theme::load(&site.root, text(&site.config.theme)).map_err(RenderError::Template)?;
+    let globals = theme.tera.global_context();
+    globals.insert("site", site_view);
+    globals.insert("nav", &pages::nav());
+    Ok(theme)
 }
 
-/// Renders the site as of `ctx.as_of` into `sink`.
+/// Renders the site as of the derived date into `sink`.
 pub fn render(
     site: &Site,
-    ctx: &Ctx,
+    derived: &Derived,
     opts: &RenderOptions,
     cache: &mut views::ViewCache,
     sink: &dyn Sink,
-) -> Result<Rendered, Vec<Diagnostic>> {
-    let theme = theme::load(&site.root, text(&site.config.theme))?;
+) -> Result<Rendered, RenderError> {
     let t = std::time::Instant::now();
-    let model = views::build(site, ctx, opts.base_url.as_deref(), cache);
-    crate::timing("render: model", t);
+    let model = views::build(site, derived, opts.base_url.as_deref(), cache);
+    crate::progress::timing("render: model", t);
+    let theme = prepare(site, &model.site)?;
     let t = std::time::Instant::now();
-    let mut tera = theme.tera;
-    tera.global_context().insert("site", &model.site);
     let r = Renderer {
-        tera: &tera,
+        tera: &theme.tera,
         model: &model,
         base_url: opts.base_url.clone(),
         theme_fingerprint: theme.fingerprint,
     };
     for f in &theme.files {
-        sink.put(&f.path, &f.bytes).map_err(write_error)?;
+        sink.put(&f.path, &f.bytes)?;
     }
-    let jobs = Job::all(&model);
+    let jobs = Page::all(
+        model.projects.len(),
+        model.documents.len(),
+        model.notices.len(),
+    );
     opts.progress.stage("生成页面", jobs.len());
     let pages: Vec<(String, String, &'static str)> = jobs.iter().map(|j| r.describe(*j)).collect();
     // Each thread renders pages, hands them to the sink and gathers their search tokens.
@@ -147,12 +127,12 @@ pub fn render(
             if job.searchable() {
                 postings.add(id as u32, &html);
             }
-            sink.put(&file, html.as_bytes()).map_err(write_error)?;
+            sink.put(&file, html.as_bytes())?;
             opts.progress.inc(1);
-            Ok::<_, Vec<Diagnostic>>(postings)
+            Ok::<_, RenderError>(postings)
         })
         .try_reduce(search::Postings::default, |a, b| Ok(a.merge(b)))?;
-    crate::timing("render: pages", t);
+    crate::progress::timing("render: pages", t);
     let t = std::time::Instant::now();
     opts.progress.stage("开放数据", 1);
     let urls: Vec<String> = jobs
@@ -176,12 +156,11 @@ pub fn render(
         },
         || data::write(&model, &|url| r.absolute(url), sink),
     );
-    let data_files = data_files.map_err(write_error)?;
+    let data_files = data_files?;
     extra
         .par_iter()
-        .try_for_each(|f| sink.put(&f.path, &f.bytes))
-        .map_err(write_error)?;
-    crate::timing("render: index, data and feeds", t);
+        .try_for_each(|f| sink.put(&f.path, &f.bytes))?;
+    crate::progress::timing("render: index, data and feeds", t);
     // A national site's model is a million small allocations: let them go off the build's path.
     std::thread::spawn(move || drop(model));
     Ok(Rendered {
@@ -194,31 +173,33 @@ pub fn render(
 /// project is not public.
 pub fn render_project_page(
     site: &Site,
-    ctx: &Ctx,
+    derived: &Derived,
     opts: &RenderOptions,
     id: &str,
-) -> Result<Option<(String, String)>, Vec<Diagnostic>> {
+) -> Result<Option<(String, String)>, RenderError> {
     let t = std::time::Instant::now();
-    let theme = theme::load(&site.root, text(&site.config.theme))?;
-    crate::timing("page: theme", t);
-    let t = std::time::Instant::now();
-    let Some((site_view, project)) = views::one_project(site, ctx, opts.base_url.as_deref(), id)
+    let Some((site_view, project)) =
+        views::one_project(site, derived, opts.base_url.as_deref(), id)
     else {
         return Ok(None);
     };
-    crate::timing("page: view", t);
-    let mut tera = theme.tera;
-    tera.global_context().insert("site", &site_view);
+    crate::progress::timing("page: view", t);
+    let t = std::time::Instant::now();
+    let theme = prepare(site, &site_view)?;
+    crate::progress::timing("page: theme", t);
     let meta = page_meta(
         opts.base_url.as_deref(),
         &project.url,
-        "projects",
+        Some(pages::PROJECTS),
         &project.name,
         &project.summary,
     );
-    html(&tera, "project.html", meta, |c| {
-        c.insert("project", &project)
-    })
+    html(
+        &theme.tera,
+        pages::PROJECTS.records.map_or("", |r| r.0),
+        meta,
+        |c| c.insert("project", &project),
+    )
     .map(Some)
 }
 
@@ -233,7 +214,7 @@ fn absolute(base_url: Option<&str>, path: &str) -> String {
 fn page_meta(
     base_url: Option<&str>,
     path: &str,
-    section: &'static str,
+    section: Option<&'static pages::Section>,
     title: &str,
     description: &str,
 ) -> PageMeta {
@@ -247,17 +228,8 @@ fn page_meta(
         } else {
             "../".repeat(depth)
         },
-        section,
-        column: match section {
-            "projects" => "项目清单",
-            "funds" => "资金安排",
-            "documents" => "政策文件",
-            "notices" => "采购公告",
-            "supervision" => "监督举报",
-            "data" => "开放数据",
-            "search" => "搜索",
-            _ => "首页",
-        },
+        section: section.map_or("none", |s| s.key),
+        column: section.unwrap_or(pages::HOME).name,
         canonical: base_url.map(|_| absolute(base_url, path)),
     }
 }
@@ -267,7 +239,7 @@ fn html(
     template: &str,
     meta: PageMeta,
     fill: impl FnOnce(&mut Context),
-) -> Result<(String, String), Vec<Diagnostic>> {
+) -> Result<(String, String), RenderError> {
     let mut ctx = Context::new();
     ctx.insert("page", &meta);
     fill(&mut ctx);
@@ -292,210 +264,128 @@ impl Renderer<'_> {
         absolute(self.base_url.as_deref(), path)
     }
 
-    fn meta(&self, path: &str, section: &'static str, title: &str, description: &str) -> PageMeta {
-        page_meta(self.base_url.as_deref(), path, section, title, description)
-    }
-
-    /// The page's path, title and section: what search lists it as.
-    fn describe(&self, job: Job) -> (String, String, &'static str) {
+    /// The page's path, title and what search calls it.
+    fn describe(&self, page: Page) -> (String, String, &'static str) {
         let m = self.model;
-        match job {
-            Job::Home => (String::new(), m.site.title.clone(), "栏目"),
-            Job::Projects => ("projects/".into(), "项目清单".into(), "栏目"),
-            Job::Project(i) => (
-                m.projects[i].url.clone(),
-                m.projects[i].name.clone(),
-                "项目",
-            ),
-            Job::Documents => ("documents/".into(), "政策文件".into(), "栏目"),
-            Job::Document(i) => (
-                m.documents[i].url.clone(),
-                m.documents[i].title.clone(),
-                "政策文件",
-            ),
-            Job::Notices => ("notices/".into(), "采购公告".into(), "栏目"),
-            Job::Notice(i) => (
-                m.notices[i].url.clone(),
-                m.notices[i].title.clone(),
-                "采购公告",
-            ),
-            Job::Funds => ("funds/".into(), "资金安排".into(), "栏目"),
-            Job::Supervision => ("supervision/".into(), "监督举报".into(), "栏目"),
-            Job::Data => ("data/".into(), "开放数据".into(), "栏目"),
-            Job::Search => ("search/".into(), "搜索".into(), "栏目"),
-            Job::NotFound => ("404.html".into(), "页面不存在".into(), "栏目"),
-        }
+        let (path, title) = match page {
+            Page::Section(s) if s == pages::HOME => (String::new(), m.site.title.clone()),
+            Page::Section(s) => (s.path.to_string(), s.name.to_string()),
+            Page::Record(s, i) if s == pages::PROJECTS => {
+                (m.projects[i].url.clone(), m.projects[i].name.clone())
+            }
+            Page::Record(s, i) if s == pages::DOCUMENTS => {
+                (m.documents[i].url.clone(), m.documents[i].title.clone())
+            }
+            Page::Record(_, i) => (m.notices[i].url.clone(), m.notices[i].title.clone()),
+            Page::NotFound => ("404.html".into(), "页面不存在".into()),
+        };
+        (path, title, page.kind())
     }
 
-    fn html(
-        &self,
-        template: &str,
-        meta: PageMeta,
-        fill: impl FnOnce(&mut Context),
-    ) -> Result<(String, String), Vec<Diagnostic>> {
-        html(self.tera, template, meta, fill)
+    /// The page's head: its place, title and description.
+    fn meta(&self, page: Page) -> PageMeta {
+        let m = self.model;
+        let (path, title, _) = self.describe(page);
+        let description = match page {
+            Page::Section(s) if s == pages::HOME => {
+                if m.site.description.is_empty() {
+                    m.overview.description.clone()
+                } else {
+                    m.site.description.clone()
+                }
+            }
+            Page::Section(s) => s.description.to_string(),
+            Page::Record(s, i) if s == pages::PROJECTS => m.projects[i].summary.clone(),
+            Page::Record(s, i) if s == pages::DOCUMENTS => m.documents[i].summary.clone(),
+            Page::Record(_, i) => m.notices[i].title.clone(),
+            Page::NotFound => String::new(),
+        };
+        let mut meta = page_meta(
+            self.base_url.as_deref(),
+            &path,
+            page.section(),
+            &title,
+            &description,
+        );
+        if page == Page::NotFound {
+            // Served at any address: links start from the site's own path.
+            meta.root = match &self.base_url {
+                Some(base) => format!("{}/", base_path(base)),
+                None => "/".into(),
+            };
+            meta.canonical = None;
+        }
+        meta
     }
 
     /// Renders one page: (output path, HTML).
     fn render(
         &self,
-        job: Job,
+        page: Page,
         cache: &views::ViewCache,
-    ) -> Result<(String, String), Vec<Diagnostic>> {
+    ) -> Result<(String, String), RenderError> {
         let m = self.model;
-        match job {
-            Job::Home => {
-                let description = if m.site.description.is_empty() {
-                    &m.overview.description
-                } else {
-                    &m.site.description
-                };
+        let template = page.template();
+        if let Page::Record(s, i) = page
+            && s == pages::PROJECTS
+        {
+            let p = &m.projects[i];
+            // A project page depends on its view, the templates and the site address only.
+            let key = {
+                let mut h = std::hash::DefaultHasher::new();
+                (
+                    cache.fingerprint(&p.id),
+                    self.theme_fingerprint,
+                    &self.base_url,
+                )
+                    .hash(&mut h);
+                h.finish()
+            };
+            if let Some(html) = cache.page(&p.id, key) {
+                return Ok((format!("{}index.html", p.url), html));
+            }
+            let page = html(self.tera, template, self.meta(page), |c| {
+                c.insert("project", p);
+            })?;
+            cache.keep_page(&p.id, key, &page.1);
+            return Ok(page);
+        }
+        html(self.tera, template, self.meta(page), |c| match page {
+            Page::Section(s) if s == pages::HOME => {
                 let highlights: Vec<&views::ProjectRow> =
                     m.highlights.iter().map(|i| &m.rows[*i]).collect();
-                self.html(
-                    "index.html",
-                    self.meta("", "home", &m.site.title, description),
-                    |c| {
-                        c.insert("overview", &m.overview);
-                        c.insert("projects", &highlights);
-                        c.insert("project_count", &m.rows.len());
-                        c.insert("funds", &m.funds);
-                    },
-                )
+                c.insert("overview", &m.overview);
+                c.insert("projects", &highlights);
+                c.insert("funds", &m.funds);
             }
-            Job::Projects => self.html(
-                "projects.html",
-                self.meta(
-                    "projects/",
-                    "projects",
-                    "项目清单",
-                    "全部扶持项目的承办单位、资金、完成时限和进度",
-                ),
-                |c| {
-                    c.insert("projects", &m.rows);
-                    c.insert("categories", &m.categories);
-                    c.insert("statuses", &m.statuses);
-                },
-            ),
-            Job::Project(i) => {
-                let p = &m.projects[i];
-                // A project page depends on its view, the templates and the site address only.
-                let key = {
-                    let mut h = std::hash::DefaultHasher::new();
-                    (
-                        cache.fingerprint(&p.id),
-                        self.theme_fingerprint,
-                        &self.base_url,
-                    )
-                        .hash(&mut h);
-                    h.finish()
+            Page::Section(s) if s == pages::PROJECTS => {
+                c.insert("projects", &m.rows);
+                c.insert("categories", &m.categories);
+                c.insert("statuses", &m.statuses);
+            }
+            Page::Section(s) if s == pages::DOCUMENTS => {
+                c.insert("document_groups", &m.document_groups)
+            }
+            Page::Section(s) if s == pages::NOTICES => c.insert("notices", &m.notices),
+            Page::Section(s) if s == pages::FUNDS => c.insert("funds", &m.funds),
+            Page::Section(s) if s == pages::DATA => c.insert("site_sources", &m.funds.sources),
+            Page::Section(s) if s == pages::SEARCH => {
+                let link = |url: &str, title: &str| views::LinkRow {
+                    url: url.to_string(),
+                    title: title.to_string(),
                 };
-                if let Some(page) = cache.page(&p.id, key) {
-                    return Ok((format!("{}index.html", p.url), page));
-                }
-                let page = self.html(
-                    "project.html",
-                    self.meta(&p.url, "projects", &p.name, &p.summary),
-                    |c| {
-                        c.insert("project", p);
-                    },
-                )?;
-                cache.keep_page(&p.id, key, &page.1);
-                Ok(page)
+                let documents: Vec<views::LinkRow> =
+                    m.documents.iter().map(|d| link(&d.url, &d.title)).collect();
+                let notices: Vec<views::LinkRow> =
+                    m.notices.iter().map(|n| link(&n.url, &n.title)).collect();
+                c.insert("projects", &m.rows);
+                c.insert("documents", &documents);
+                c.insert("notices", &notices);
             }
-            Job::Documents => self.html(
-                "documents.html",
-                self.meta(
-                    "documents/",
-                    "documents",
-                    "政策文件",
-                    "实施方案、资金与项目管理制度、决策文件和报告",
-                ),
-                |c| c.insert("document_groups", &m.document_groups),
-            ),
-            Job::Document(i) => {
-                let d = &m.documents[i];
-                self.html(
-                    "document.html",
-                    self.meta(&d.url, "documents", &d.title, &d.summary),
-                    |c| c.insert("document", d),
-                )
-            }
-            Job::Notices => self.html(
-                "notices.html",
-                self.meta(
-                    "notices/",
-                    "notices",
-                    "采购公告",
-                    "招标、中标、合同等采购信息",
-                ),
-                |c| c.insert("notices", &m.notices),
-            ),
-            Job::Notice(i) => {
-                let n = &m.notices[i];
-                self.html(
-                    "notice.html",
-                    self.meta(&n.url, "notices", &n.title, &n.title),
-                    |c| c.insert("notice", n),
-                )
-            }
-            Job::Funds => self.html(
-                "funds.html",
-                self.meta(
-                    "funds/",
-                    "funds",
-                    "资金安排",
-                    "资金来源、板块分配、项目扶持和拨付情况",
-                ),
-                |c| c.insert("funds", &m.funds),
-            ),
-            Job::Supervision => self.html(
-                "supervision.html",
-                self.meta(
-                    "supervision/",
-                    "supervision",
-                    "监督举报",
-                    "征求意见窗口、纪检监察和审计举报窗口",
-                ),
-                |_| {},
-            ),
-            Job::Data => self.html(
-                "data.html",
-                self.meta(
-                    "data/",
-                    "data",
-                    "开放数据",
-                    "项目、进度、资金拨付和采购公告的数据下载",
-                ),
-                |c| c.insert("site_sources", &m.funds.sources),
-            ),
-            Job::Search => self.html(
-                "search.html",
-                self.meta("search/", "search", "搜索", "搜索项目、文件和公告"),
-                |c| {
-                    let link = |url: &str, title: &str| views::LinkRow {
-                        url: url.to_string(),
-                        title: title.to_string(),
-                    };
-                    let documents: Vec<views::LinkRow> =
-                        m.documents.iter().map(|d| link(&d.url, &d.title)).collect();
-                    let notices: Vec<views::LinkRow> =
-                        m.notices.iter().map(|n| link(&n.url, &n.title)).collect();
-                    c.insert("projects", &m.rows);
-                    c.insert("documents", &documents);
-                    c.insert("notices", &notices);
-                },
-            ),
-            Job::NotFound => {
-                let mut meta = self.meta("404.html", "none", "页面不存在", "");
-                meta.root = match &self.base_url {
-                    Some(base) => format!("{}/", base_path(base)),
-                    None => "/".into(),
-                };
-                meta.canonical = None;
-                self.html("404.html", meta, |_| {})
-            }
-        }
+            Page::Record(s, i) if s == pages::DOCUMENTS => c.insert("document", &m.documents[i]),
+            Page::Record(_, i) => c.insert("notice", &m.notices[i]),
+            Page::Section(_) | Page::NotFound => {}
+        })
     }
 }
 
@@ -506,23 +396,6 @@ fn base_path(base: &str) -> &str {
         Some(i) => after_scheme[i..].trim_end_matches('/'),
         None => "",
     }
-}
-
-/// Renders the site into memory, for tests and tools that want the files themselves.
-pub fn render_to_files(
-    site: &Site,
-    ctx: &Ctx,
-    opts: &RenderOptions,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let memory = crate::write::Memory::default();
-    render(site, ctx, opts, &mut views::ViewCache::default(), &memory)?;
-    let files = memory.files.into_inner().unwrap_or_default();
-    let mut out: Vec<OutputFile> = files
-        .into_iter()
-        .map(|(p, b)| OutputFile::new(p, b.as_ref().clone()))
-        .collect();
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
 }
 
 #[cfg(test)]

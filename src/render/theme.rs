@@ -94,7 +94,7 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
                 Ok(text) => {
                     sources.insert(rel, (shown, text));
                 }
-                Err(e) => errors.push(Diagnostic::error("syntax", shown, e)),
+                Err(e) => errors.push(Diagnostic::new(crate::rules::TEMPLATE, shown, e)),
             }
         }
         assets.extend(files_under(&dir.join("static")));
@@ -121,8 +121,8 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
                 )
             })
             .unwrap_or("themes/");
-        return Err(vec![Diagnostic::error(
-            "syntax",
+        return Err(vec![Diagnostic::new(
+            crate::rules::TEMPLATE,
             file,
             format!("模板有错误：{e}"),
         )]);

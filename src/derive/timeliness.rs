@@ -1,118 +1,10 @@
-//! Facts derived from the loaded site as of a date — status, latest percent, amounts paid —
-//! computed once here so that rules and pages agree and templates do no arithmetic.
+//! When things were due and whether they were on time: monthly reports (R2), publication after
+//! the decision or issue date (R6), and the procurement windows (R7).
 
-use rust_decimal::Decimal;
-
-use crate::check::Ctx;
 use crate::date::{Date, Month};
 use crate::model::*;
-use crate::money::Money;
 
-/// A record is public once its `published` date has come (SPEC §3, scheduled publishing).
-/// A record without a date is an error elsewhere; it counts as public so that nothing hides it.
-pub fn is_public(published: &Field<Date>, as_of: Date) -> bool {
-    val(published).is_none_or(|d| *d <= as_of)
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Status {
-    NotStarted,
-    InProgress,
-    Completed,
-    Accepted,
-    Overdue,
-}
-
-impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::NotStarted,
-        Status::InProgress,
-        Status::Completed,
-        Status::Accepted,
-        Status::Overdue,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Status::NotStarted => "not-started",
-            Status::InProgress => "in-progress",
-            Status::Completed => "completed",
-            Status::Accepted => "accepted",
-            Status::Overdue => "overdue",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::NotStarted => "未开工",
-            Status::InProgress => "建设中",
-            Status::Completed => "已完工",
-            Status::Accepted => "已验收",
-            Status::Overdue => "逾期未完成",
-        }
-    }
-}
-
-/// A project as it stands on the as-of date.
-#[derive(Debug, Clone)]
-pub struct ProjectFacts<'a> {
-    pub status: Status,
-    /// Completion from the latest public report (100 once completed without one).
-    pub percent: Option<Decimal>,
-    pub funding_total: Money,
-    /// Disbursed by the as-of date: the disbursement list, or else the latest report's figure.
-    pub disbursed: Money,
-    /// Reports public on the as-of date, by month.
-    pub reports: Vec<&'a ProgressReport>,
-}
-
-pub fn project<'a>(p: &'a Project, as_of: Date) -> ProjectFacts<'a> {
-    let reached = |f: &Field<Date>| val(f).is_some_and(|d| *d <= as_of);
-    let status = if reached(&p.accepted) {
-        Status::Accepted
-    } else if reached(&p.completed) {
-        Status::Completed
-    } else if val(&p.deadline).is_some_and(|d| *d < as_of) {
-        Status::Overdue
-    } else if val(&p.start).is_some_and(|d| as_of < *d) {
-        Status::NotStarted
-    } else {
-        Status::InProgress
-    };
-    let reports: Vec<&ProgressReport> = p
-        .progress
-        .iter()
-        .filter(|r| is_public(&r.published, as_of))
-        .collect();
-    let latest = reports.iter().rev().find(|r| r.percent.is_some());
-    let percent = latest.and_then(|r| val(&r.percent).copied()).or_else(|| {
-        matches!(status, Status::Completed | Status::Accepted).then_some(Decimal::ONE_HUNDRED)
-    });
-    let paid: Vec<Money> = p
-        .disbursements
-        .iter()
-        .filter(|d| val(&d.date).is_some_and(|d| *d <= as_of))
-        .filter_map(|d| val(&d.amount).copied())
-        .collect();
-    let disbursed = if p.disbursements.is_empty() {
-        reports
-            .iter()
-            .rev()
-            .find_map(|r| val(&r.disbursed).copied())
-            .unwrap_or_default()
-    } else {
-        paid.iter().sum()
-    };
-    ProjectFacts {
-        status,
-        percent,
-        funding_total: p.funding.total(),
-        disbursed,
-        reports,
-    }
-}
-
-// ---------------------------------------------------------------- timeliness (R2, R6, R7)
+use super::Ctx;
 
 /// When the report for `month` is due: `progress_due_day` of the next month, or the next
 /// working day when that day is a rest day (Civil Code art. 203).
@@ -132,19 +24,31 @@ pub enum Timeliness {
     NotDue,
 }
 
+impl Timeliness {
+    /// The key pages and data use: `on-time`, `late`, `missing`, `not-due`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Timeliness::OnTime => "on-time",
+            Timeliness::Late => "late",
+            Timeliness::Missing => "missing",
+            Timeliness::NotDue => "not-due",
+        }
+    }
+}
+
 /// One month of a project's progress record.
-#[derive(Debug, Clone)]
-pub struct MonthState<'a> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthState {
     pub month: Month,
     pub due: Date,
-    /// The report, if it is public on the as-of date.
-    pub report: Option<&'a ProgressReport>,
+    /// Index in the project's `progress` of the report, if it is public on the as-of date.
+    pub report: Option<usize>,
     pub state: Timeliness,
 }
 
 /// Every month a project owes a report for (R2): from its start month to the month it was
 /// completed, or to the as-of month while it is not completed.
-pub fn progress_months<'a>(p: &'a Project, ctx: &Ctx) -> Vec<MonthState<'a>> {
+pub fn progress_months(p: &Project, ctx: &Ctx) -> Vec<MonthState> {
     let Some(start) = val(&p.start).copied().filter(|s| *s <= ctx.as_of) else {
         return Vec::new();
     };
@@ -152,16 +56,21 @@ pub fn progress_months<'a>(p: &'a Project, ctx: &Ctx) -> Vec<MonthState<'a>> {
         Some(done) if *done <= ctx.as_of => done.month(),
         _ => ctx.as_of.month(),
     };
+    // Reports are sorted by month: one pass over both.
+    let mut reports = p.progress.iter().enumerate().peekable();
     start
         .month()
         .through(last)
         .map(|month| {
+            while reports.next_if(|(_, r)| r.month < month).is_some() {}
+            let mut report = None;
+            while let Some((i, r)) = reports.next_if(|(_, r)| r.month == month) {
+                if report.is_none() && val(&r.published).is_some_and(|d| *d <= ctx.as_of) {
+                    report = Some((i, r));
+                }
+            }
             let due = progress_due(month, ctx);
-            let report = p
-                .progress
-                .iter()
-                .find(|r| r.month == month && val(&r.published).is_some_and(|d| *d <= ctx.as_of));
-            let state = match report.and_then(|r| val(&r.published)) {
+            let state = match report.and_then(|(_, r)| val(&r.published)) {
                 Some(published) if *published > due => Timeliness::Late,
                 Some(_) => Timeliness::OnTime,
                 None if due < ctx.as_of => Timeliness::Missing,
@@ -170,7 +79,7 @@ pub fn progress_months<'a>(p: &'a Project, ctx: &Ctx) -> Vec<MonthState<'a>> {
             MonthState {
                 month,
                 due,
-                report,
+                report: report.map(|(i, _)| i),
                 state,
             }
         })
@@ -310,63 +219,54 @@ pub fn completed_late(p: &Project, as_of: Date) -> Option<i32> {
     (done <= as_of && done > deadline).then(|| deadline.days_until(done))
 }
 
-/// The public warning rules that apply to a project: its own publication, its monthly
-/// reports, its deadline, and the notices about it.
-pub fn project_late_rules(p: &Project, site: &Site, ctx: &Ctx) -> Vec<&'static str> {
-    let months = progress_months(p, ctx);
-    let mut rules = Vec::new();
-    if months.iter().any(|m| m.state == Timeliness::Missing) {
-        rules.push("progress-missing");
-    }
-    if months.iter().any(|m| m.state == Timeliness::Late) {
-        rules.push("progress-late");
-    }
-    if project_publication(p, site, ctx).is_some_and(|x| x.is_late()) {
-        rules.push("publication-late");
-    }
-    if site
-        .notices_of(&p.id)
-        .flat_map(|n| notice_windows(n, ctx))
-        .any(|w| !w.met())
-    {
-        rules.push("notice-window");
-    }
-    if project(p, ctx.as_of).status == Status::Overdue {
-        rules.push("deadline-overdue");
-    }
-    rules.sort_unstable();
-    rules
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::testing::site;
+    use crate::derive::testing::site;
 
     #[test]
-    fn status_over_time() {
+    fn months_find_their_reports_in_one_pass() {
         let (site, _) = site(&[
             ("config.toml", ""),
             (
                 "content/projects/a/index.md",
-                "+++\nstart = 2022-06-01\ndeadline = 2022-08-31\ncompleted = 2022-09-10\naccepted = 2023-02-20\n[[disbursements]]\ndate = 2022-07-15\namount = 45\n[[disbursements]]\ndate = 2022-09-15\namount = 0.5\n+++\nx\n",
+                "+++\nstart = 2022-05-20\n+++\nx\n",
             ),
             (
-                "content/projects/a/progress/2022-06.md",
-                "+++\npublished = 2022-07-05\npercent = 40\n+++\n",
+                "content/projects/a/progress/2022-04.md",
+                "+++\npublished = 2022-05-05\n+++\n",
+            ),
+            (
+                "content/projects/a/progress/2022-05.md",
+                "+++\npublished = 2022-06-10\n+++\n",
+            ),
+            (
+                "content/projects/a/progress/2022-07.md",
+                "+++\npublished = 2022-08-20\n+++\n",
+            ),
+            (
+                "content/projects/a/progress/2022-08.md",
+                "+++\npublished = 2022-09-30\n+++\n",
             ),
         ]);
-        let p = &site.projects[0];
-        let at = |s| project(p, Date::parse(s).unwrap());
-        assert_eq!(at("2022-05-31").status, Status::NotStarted);
-        assert_eq!(at("2022-06-01").status, Status::InProgress);
-        assert_eq!(at("2022-07-04").percent, None);
-        assert_eq!(at("2022-07-05").percent, Some(Decimal::from(40)));
-        assert_eq!(at("2022-08-31").status, Status::InProgress);
-        assert_eq!(at("2022-09-01").status, Status::Overdue);
-        assert_eq!(at("2022-09-10").status, Status::Completed);
-        assert_eq!(at("2022-09-14").disbursed.to_string(), "45");
-        assert_eq!(at("2022-09-15").disbursed.to_string(), "45.5");
-        assert_eq!(at("2023-02-20").status, Status::Accepted);
+        let months = progress_months(
+            &site.projects[0],
+            &Ctx::at(Date::parse("2022-09-20").unwrap()),
+        );
+        let seen: Vec<(String, Option<usize>, Timeliness)> = months
+            .iter()
+            .map(|m| (m.month.to_string(), m.report, m.state))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("2022-05".into(), Some(1), Timeliness::OnTime),
+                ("2022-06".into(), None, Timeliness::Missing),
+                ("2022-07".into(), Some(2), Timeliness::Late),
+                // Published after the as-of date: not there yet, and not due until 13 September.
+                ("2022-08".into(), None, Timeliness::Missing),
+                ("2022-09".into(), None, Timeliness::NotDue),
+            ]
+        );
     }
 }

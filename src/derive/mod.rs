@@ -1,0 +1,189 @@
+//! Stage 2, **derive**: the facts every rule and every page asks about, computed once per build
+//! from the loaded site as of one date — status, months due and reports late or missing,
+//! publication against the decision, procurement windows, money paid and totals. Rules and
+//! views read these values; neither computes them again, so a page and a finding never
+//! disagree.
+
+pub mod project;
+pub mod timeliness;
+mod totals;
+
+use rayon::prelude::*;
+
+pub use project::{Lateness, ProjectFacts, Status};
+pub use timeliness::{MonthState, Publication, Timeliness, Window, WindowKind};
+pub use totals::{Tally, Totals};
+
+use crate::calendar::WorkingCalendar;
+use crate::date::Date;
+use crate::model::{Field, Site, val};
+
+/// What every rule and every page may know besides the site: the date things are judged at,
+/// the working-day calendar and the site's rule settings.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub as_of: Date,
+    pub calendar: WorkingCalendar,
+    /// Progress for month M is due on this day of month M+1.
+    pub progress_due_day: u32,
+    /// R6: working days allowed between a record's creation and its publication.
+    pub publication_working_days: u32,
+}
+
+impl Ctx {
+    /// The context of a site: its calendar additions and rule settings.
+    pub fn new(site: &Site, as_of: Date) -> Ctx {
+        let extra = &site.config.calendar;
+        let holidays: Vec<Date> = extra.holidays.iter().map(|d| d.value).collect();
+        let workdays: Vec<Date> = extra.workdays.iter().map(|d| d.value).collect();
+        Ctx {
+            as_of,
+            calendar: WorkingCalendar::with_extra(&holidays, &workdays),
+            progress_due_day: site.config.rules.progress_due_day.value,
+            publication_working_days: site.config.rules.publication_working_days.value,
+        }
+    }
+
+    /// Default settings, for tests.
+    pub fn at(as_of: Date) -> Ctx {
+        Ctx {
+            as_of,
+            calendar: WorkingCalendar::official(),
+            progress_due_day: 10,
+            publication_working_days: 20,
+        }
+    }
+}
+
+/// A record is public once its `published` date has come (SPEC §3, scheduled publishing).
+/// A record without a date is an error elsewhere; it counts as public so that nothing hides it.
+pub fn is_public(published: &Field<Date>, as_of: Date) -> bool {
+    val(published).is_none_or(|d| *d <= as_of)
+}
+
+/// A document as it stands on the as-of date.
+#[derive(Debug, Clone)]
+pub struct DocumentFacts {
+    pub public: bool,
+    /// Its publication against its issue date (R6), once public.
+    pub publication: Option<Publication>,
+}
+
+/// A notice as it stands on the as-of date.
+#[derive(Debug, Clone)]
+pub struct NoticeFacts {
+    pub public: bool,
+    /// Its R7 windows, once public.
+    pub windows: Vec<Window>,
+}
+
+impl NoticeFacts {
+    pub fn missed_a_window(&self) -> bool {
+        self.windows.iter().any(|w| !w.met())
+    }
+}
+
+/// Everything derived from one site as of one date. The lists run parallel to the site's.
+#[derive(Debug)]
+pub struct Derived {
+    pub ctx: Ctx,
+    pub projects: Vec<ProjectFacts>,
+    pub documents: Vec<DocumentFacts>,
+    pub notices: Vec<NoticeFacts>,
+    /// Public projects (indices) in the order pages list them: by category, start date, id.
+    pub listed: Vec<usize>,
+    pub totals: Totals,
+}
+
+/// Derives every fact of `site` as of `ctx.as_of`.
+pub fn derive(site: &Site, ctx: Ctx) -> Derived {
+    let as_of = ctx.as_of;
+    let documents: Vec<DocumentFacts> = site
+        .documents
+        .iter()
+        .map(|d| DocumentFacts {
+            public: is_public(&d.published, as_of),
+            publication: timeliness::document_publication(d, &ctx),
+        })
+        .collect();
+    let notices: Vec<NoticeFacts> = site
+        .notices
+        .par_iter()
+        .map(|n| NoticeFacts {
+            public: is_public(&n.published, as_of),
+            windows: timeliness::notice_windows(n, &ctx),
+        })
+        .collect();
+    let late = |i: usize| notices[i].missed_a_window();
+    let projects: Vec<ProjectFacts> = site
+        .projects
+        .par_iter()
+        .map(|p| project::facts(p, site, &ctx, &late))
+        .collect();
+    let listed = listed(site, &projects);
+    let totals = Totals::new(site, as_of, &listed, &projects, &documents, &notices);
+    Derived {
+        ctx,
+        projects,
+        documents,
+        notices,
+        listed,
+        totals,
+    }
+}
+
+/// Public projects in page order.
+fn listed(site: &Site, projects: &[ProjectFacts]) -> Vec<usize> {
+    let categories: std::collections::HashMap<&str, usize> = site
+        .programme
+        .iter()
+        .flat_map(|p| p.categories.iter().enumerate())
+        .filter_map(|(i, c)| Some((crate::model::text(&c.id)?, i)))
+        .collect();
+    let mut listed: Vec<usize> = (0..site.projects.len())
+        .filter(|i| projects[*i].public)
+        .collect();
+    listed.sort_by_cached_key(|i| {
+        let p = &site.projects[*i];
+        let cat = crate::model::text(&p.category)
+            .and_then(|c| categories.get(c))
+            .copied()
+            .unwrap_or(usize::MAX);
+        (cat, val(&p.start).copied(), p.id.clone())
+    });
+    listed
+}
+
+impl Derived {
+    /// Derives one project again after it was reloaded in place (the preview's quick path):
+    /// its notices and the documents are as they were.
+    pub fn refresh_project(&mut self, site: &Site, index: usize) {
+        let notices = &self.notices;
+        let late = |i: usize| notices[i].missed_a_window();
+        self.projects[index] = project::facts(&site.projects[index], site, &self.ctx, &late);
+    }
+
+    /// The facts of the project with this id.
+    pub fn project(&self, site: &Site, id: &str) -> Option<&ProjectFacts> {
+        site.project_index(id).map(|i| &self.projects[i])
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Small sites built in memory for tests of derived facts and rules.
+    use crate::load::load;
+    use crate::model::Site;
+
+    /// Loads a site from (path, text) pairs written into a temporary folder.
+    pub fn site(files: &[(&str, &str)]) -> (Site, Vec<crate::diag::Diagnostic>) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let loaded = load(dir.path()).unwrap();
+        (loaded.site, loaded.diagnostics)
+    }
+}

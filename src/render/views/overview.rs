@@ -1,0 +1,234 @@
+//! The home page and the feed: the money, whether things are on time, what needs attention,
+//! and the newest records.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::{
+    Amount, Builder, DateView, DocRef, DocumentView, FundingLine, FundsView, NoticeView,
+    ProjectView, date, owned, percent_text, ratio,
+};
+use crate::date::{Date, Month};
+use crate::derive::{Status, Tally};
+use crate::model::*;
+use crate::money::Money;
+
+#[derive(Serialize, Debug)]
+pub struct OverviewView {
+    pub description: String,
+    pub year: Option<i64>,
+    pub plan: Option<DocRef>,
+    pub fund_rules: Option<DocRef>,
+    pub total: Amount,
+    pub sources: Vec<FundingLine>,
+    pub funded: Amount,
+    pub funded_percent: Option<String>,
+    pub disbursed: Amount,
+    pub disbursed_percent: Option<String>,
+    pub completion: Option<String>,
+    pub project_count: usize,
+    /// How many projects the overview lists, and whether that is all of them.
+    pub shown_count: usize,
+    pub shows_all: bool,
+    pub statuses: Vec<StatusCount>,
+    /// Disclosures due by the as-of date, by how they were made.
+    pub disclosures: Tally,
+    /// Records with a lateness or gap the public should see, with what it is.
+    pub attention: Vec<Attention>,
+    pub latest: Vec<Update>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Attention {
+    pub title: String,
+    pub url: String,
+    pub notes: Vec<String>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct StatusCount {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub count: usize,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct Update {
+    pub date: DateView,
+    pub kind: String,
+    pub title: String,
+    pub url: String,
+}
+
+impl Builder<'_> {
+    pub(super) fn overview(
+        &self,
+        updates: &[Update],
+        projects: &[Arc<ProjectView>],
+        docs: &[DocumentView],
+        notices: &[NoticeView],
+        funds: &FundsView,
+    ) -> OverviewView {
+        let prog = self.programme();
+        let totals = &self.derived.totals;
+        let total: Money = prog
+            .sources
+            .iter()
+            .filter_map(|s| val(&s.amount).copied())
+            .sum();
+        let mut attention: Vec<Attention> = Vec::new();
+        for p in projects.iter().filter(|p| !p.findings.is_empty()) {
+            attention.push(Attention {
+                title: p.name.clone(),
+                url: p.url.clone(),
+                notes: p.findings.clone(),
+            });
+        }
+        for d in docs {
+            if let Some(late) = &d.late {
+                attention.push(Attention {
+                    title: d.title.clone(),
+                    url: d.url.clone(),
+                    notes: vec![late.clone()],
+                });
+            }
+        }
+        for n in notices.iter().filter(|n| n.late) {
+            let notes = n
+                .windows
+                .iter()
+                .filter(|w| !w.met)
+                .map(|w| w.text.clone())
+                .collect();
+            attention.push(Attention {
+                title: n.title.clone(),
+                url: n.url.clone(),
+                notes,
+            });
+        }
+        let shown = self.derived.listed.len().min(super::HIGHLIGHTS);
+        OverviewView {
+            description: owned(&prog.description).unwrap_or_default(),
+            year: val(&prog.year).copied(),
+            plan: self.doc_ref(&prog.plan),
+            fund_rules: self.doc_ref(&prog.fund_rules),
+            total: self.amount(total),
+            sources: funds
+                .sources
+                .iter()
+                .map(|s| FundingLine {
+                    source: s.id.clone(),
+                    source_name: s.name.clone(),
+                    amount: s.amount.clone(),
+                })
+                .collect(),
+            funded: self.amount(totals.funded),
+            funded_percent: ratio(totals.funded, total),
+            disbursed: self.amount(totals.disbursed),
+            disbursed_percent: ratio(totals.disbursed, totals.funded),
+            completion: totals.completion.map(percent_text),
+            project_count: projects.len(),
+            shown_count: shown,
+            shows_all: shown == projects.len(),
+            statuses: Status::ALL
+                .iter()
+                .zip(totals.statuses)
+                .map(|(s, count)| StatusCount {
+                    key: s.key(),
+                    label: s.label(),
+                    count,
+                })
+                .collect(),
+            disclosures: totals.disclosures,
+            attention,
+            latest: updates.iter().take(10).cloned().collect(),
+        }
+    }
+
+    /// The newest public records and monthly reports, newest first, at most `FEED_LIMIT`.
+    /// Sorted by date and address on light references; only the kept ones get their text.
+    pub(super) fn updates(&self) -> Vec<Update> {
+        enum Ref<'r> {
+            Document(&'r Document),
+            Project(&'r Project),
+            Report(&'r Project, &'r ProgressReport),
+            Notice(&'r Notice),
+        }
+        let published = |d: &Field<Date>| val(d).copied().filter(|d| *d <= self.as_of);
+        let mut all: Vec<(Date, &str, Month, Ref)> = Vec::new();
+        for d in &self.site.documents {
+            if let Some(date) = published(&d.published) {
+                all.push((date, &d.id, Month::default_first(), Ref::Document(d)));
+            }
+        }
+        for p in self.listed() {
+            if let Some(date) = published(&p.published) {
+                all.push((date, &p.id, Month::default_first(), Ref::Project(p)));
+            }
+            for r in &p.progress {
+                if let Some(date) = published(&r.published) {
+                    all.push((date, &p.id, r.month, Ref::Report(p, r)));
+                }
+            }
+        }
+        for n in &self.site.notices {
+            if let Some(date) = published(&n.published) {
+                all.push((date, &n.id, Month::default_first(), Ref::Notice(n)));
+            }
+        }
+        let rank = |r: &Ref| match r {
+            Ref::Document(_) => 0,
+            Ref::Notice(_) => 1,
+            Ref::Project(_) => 2,
+            Ref::Report(..) => 3,
+        };
+        all.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| rank(&a.3).cmp(&rank(&b.3)))
+                .then_with(|| a.1.cmp(b.1))
+                .then_with(|| a.2.cmp(&b.2))
+        });
+        all.truncate(FEED_LIMIT);
+        all.into_iter()
+            .map(|(day, _, _, r)| {
+                let (kind, title, url) = match r {
+                    Ref::Document(d) => (
+                        val(&d.kind).map_or("文件", |k| k.label()),
+                        owned(&d.title).unwrap_or_default(),
+                        format!("documents/{}/", d.id),
+                    ),
+                    Ref::Project(p) => (
+                        "项目公开",
+                        owned(&p.name).unwrap_or_default(),
+                        format!("projects/{}/", p.id),
+                    ),
+                    Ref::Report(p, r) => (
+                        "建设进度",
+                        format!(
+                            "{}（{}）",
+                            owned(&p.name).unwrap_or_default(),
+                            r.month.chinese()
+                        ),
+                        format!("projects/{}/#m-{}", p.id, r.month),
+                    ),
+                    Ref::Notice(n) => (
+                        val(&n.kind).map_or("公告", |k| k.label()),
+                        owned(&n.title).unwrap_or_default(),
+                        format!("notices/{}/", n.id),
+                    ),
+                };
+                Update {
+                    date: date(day),
+                    kind: kind.into(),
+                    title,
+                    url,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The feed holds the newest this many records and reports; a county column has fewer than
+/// this in all, so its feed holds every one.
+pub const FEED_LIMIT: usize = 1000;

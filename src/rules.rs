@@ -1,0 +1,270 @@
+//! Every rule the tool knows, in one list: its id, its severity, the part of the contract it
+//! protects, what it means, and what a webmaster does about it (errors) or what the public sees
+//! when it fires (warnings). Findings take their id and severity from here, the public markers
+//! are read from here, and the rule tables of README.md are made from here (a test compares).
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One rule, declared once.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable id for machines: `progress-missing`.
+    pub id: &'static str,
+    pub severity: Severity,
+    /// The rule of SPEC §2 it enforces, or the part of the contract it protects.
+    pub source: &'static str,
+    /// What it means, in the webmaster's words (README's rule table).
+    pub meaning: &'static str,
+    /// Errors: how to fix it. Warnings: what the public sees when it fires.
+    pub remedy: &'static str,
+    /// The short public marker lists and timelines show when it fires (warnings only).
+    pub marker: Option<&'static str>,
+}
+
+const fn error(
+    id: &'static str,
+    source: &'static str,
+    meaning: &'static str,
+    remedy: &'static str,
+) -> Rule {
+    Rule {
+        id,
+        severity: Severity::Error,
+        source,
+        meaning,
+        remedy,
+        marker: None,
+    }
+}
+
+const fn warning(
+    id: &'static str,
+    source: &'static str,
+    meaning: &'static str,
+    public: &'static str,
+    marker: Option<&'static str>,
+) -> Rule {
+    Rule {
+        id,
+        severity: Severity::Warning,
+        source,
+        meaning,
+        remedy: public,
+        marker,
+    }
+}
+
+// ---------------------------------------------------------------- errors
+
+pub const SYNTAX: &Rule = &error(
+    "syntax",
+    "SPEC §3：文件格式",
+    "文件读不懂：TOML 格式不对、缺少 `+++`、不是 UTF-8 编码、字段名用了中文",
+    "按提示修改那一行；编码问题用记事本“另存为”UTF-8",
+);
+pub const INVALID_ID: &Rule = &error(
+    "invalid-id",
+    "SPEC §3：编号即网址",
+    "文件名或文件夹名不能用作编号（有中文、大写、空格等），或放错了位置",
+    "改名为小写英文、数字和 `-`",
+);
+pub const DUPLICATE_ID: &Rule = &error(
+    "duplicate-id",
+    "网址和引用必须唯一",
+    "两个记录用了同一个编号（不同子文件夹里的同名文件、重复的资金来源或板块）",
+    "给其中一个改名",
+);
+pub const REQUIRED_FIELD: &Rule = &error(
+    "required-field",
+    "R1、R3、R4",
+    "缺少必填字段或内容为空：项目的 R1 各项、实施方案和管理制度（R3）、三类监督举报窗口（R4）、主办单位、项目正文",
+    "按提示在指定位置加上那一行",
+);
+pub const INVALID_VALUE: &Rule = &error(
+    "invalid-value",
+    "数据正确性（SPEC §4）",
+    "类型或数值不对：金额为负、完成比例超出 0–100 或比上月低、完成时限早于开工日期、资金来源编号不存在、网址不是 http(s) 开头",
+    "按提示改正数值",
+);
+pub const UNKNOWN_REFERENCE: &Rule = &error(
+    "unknown-reference",
+    "R1、R3（引用必须指向已公开的记录）",
+    "引用的编号不存在或类别不对：决策文件、实施方案、管理制度、项目板块、所属项目、资金来源、主题",
+    "改成已有的编号，或先建那个文件",
+);
+pub const CREDIT_CODE: &Rule = &error(
+    "credit-code",
+    "R1（承办单位）",
+    "统一社会信用代码位数、字符或校验位不对（GB 32100-2015）",
+    "照营业执照核对",
+);
+pub const UNSAFE_CONTENT: &Rule = &error(
+    "unsafe-content",
+    "网站安全（SPEC §6）",
+    "正文里有脚本、事件属性、`javascript:` 链接或来自其他网站的图片",
+    "删掉那段 HTML；图片放进项目文件夹用相对路径引用",
+);
+pub const FUND_SUM_MISMATCH: &Rule = &error(
+    "fund-sum-mismatch",
+    "R10：资金表必须加得拢",
+    "资金表加不拢（R10）：各板块 `allocations` 之和不等于资金来源的 `amount`；或写明的占比与金额算出的不一致（按占比写到的小数位四舍五入比较，如“35.5%”比到一位小数）",
+    "核对金额和占比",
+);
+pub const FUND_OVERRUN: &Rule = &error(
+    "fund-overrun",
+    "R10：资金不得超安排",
+    "同一板块的项目扶持资金合计超过该板块的分配；或一个项目的拨付累计超过它的扶持资金。信息里列出涉及的每个文件",
+    "核对项目的 `[funding]` 和 `[[disbursements]]`",
+);
+pub const PROHIBITED_USE: &Rule = &error(
+    "prohibited-use",
+    "R8：中央财政资金禁止用途（财办建〔2021〕38号）",
+    "中央财政资金的拨付用途写到了 `prohibited_uses` 里的禁止事项（R8：征地拆迁、人员经费、网络交易平台购买流量）",
+    "这笔支出改由其他资金承担",
+);
+pub const DUPLICATE_VILLAGE: &Rule = &error(
+    "duplicate-village",
+    "R9：同一行政村中央财政直接支持不超过 1 个",
+    "同一个行政村获得了两个中央财政资金项目的直接支持（R9）",
+    "核对 `[[locations]]` 的 `village`",
+);
+pub const DUPLICATE_ROUTE: &Rule = &error(
+    "duplicate-route",
+    "R9：同一条物流线路中央财政直接支持不超过 1 家企业",
+    "同一条物流线路有两家企业获得中央财政资金支持（R9；同一承办单位的多个项目可以共用）",
+    "核对 `[[locations]]` 的 `route`",
+);
+pub const CONTRACTOR_MISMATCH: &Rule = &error(
+    "contractor-mismatch",
+    "R1、R7：中标、合同与承办单位一致",
+    "中标结果或合同公告的 `supplier` 与项目的承办单位名称不一致",
+    "两处都写营业执照上的全称",
+);
+pub const TEMPLATE: &Rule = &error(
+    "template",
+    "SPEC §6：主题模板",
+    "主题模板出错：`themes/` 里覆盖的模板有语法错误，或用了不存在的变量",
+    "按信息改正那个模板，或删掉它改用内置模板",
+);
+
+// ---------------------------------------------------------------- warnings
+
+pub const PROGRESS_MISSING: &Rule = &warning(
+    "progress-missing",
+    "R2：每月更新项目建设进度",
+    "某月的建设进度到期未公开（R2）",
+    "项目“建设进度”里那个月标“未按期更新”，写明应公开日期",
+    Some("未按期更新"),
+);
+pub const PROGRESS_LATE: &Rule = &warning(
+    "progress-late",
+    "R2：每月更新项目建设进度，不及时倒扣分",
+    "月度进度晚于到期日公开",
+    "那个月标“逾期公开”，写明应公开日期和实际公开日期",
+    Some("逾期公开"),
+);
+pub const PUBLICATION_LATE: &Rule = &warning(
+    "publication-late",
+    "R6：政府信息公开条例第二十六条",
+    "项目信息在决策文件印发后、文件在成文后超过 `publication_working_days` 个工作日才公开（R6）",
+    "项目页、文件页标“逾期公开”和三个日期",
+    Some("逾期公开"),
+);
+pub const NOTICE_WINDOW: &Rule = &warning(
+    "notice-window",
+    "R7：政府采购信息公开时限",
+    "采购公告没有满足 R7 的时限（见下表）",
+    "公告页“公开时限”逐项写明符合或未满足，清单上标“未满足公示时限”",
+    Some("未满足公示时限"),
+);
+pub const DEADLINE_OVERDUE: &Rule = &warning(
+    "deadline-overdue",
+    "R1：完成时限",
+    "完成时限已过，项目还没有完工",
+    "项目标“逾期未完成”；完工后改标“逾期完工”和晚了几天",
+    Some("逾期未完成"),
+);
+pub const CALENDAR_YEAR: &Rule = &warning(
+    "calendar-year",
+    "官方工作日历",
+    "检查需要的某一年不在内置日历里，按周一至周五计算",
+    "—",
+    None,
+);
+pub const UNKNOWN_FIELD: &Rule = &warning(
+    "unknown-field",
+    "SPEC §3：字段名",
+    "不认识的字段（多半是拼错了），它的内容不会发布；信息里会说明可能想写的是哪个字段",
+    "—",
+    None,
+);
+
+/// Every rule, errors first, in the order README lists them.
+pub const ALL: &[&Rule] = &[
+    SYNTAX,
+    INVALID_ID,
+    DUPLICATE_ID,
+    REQUIRED_FIELD,
+    INVALID_VALUE,
+    UNKNOWN_REFERENCE,
+    CREDIT_CODE,
+    UNSAFE_CONTENT,
+    FUND_SUM_MISMATCH,
+    FUND_OVERRUN,
+    PROHIBITED_USE,
+    DUPLICATE_VILLAGE,
+    DUPLICATE_ROUTE,
+    CONTRACTOR_MISMATCH,
+    TEMPLATE,
+    PROGRESS_MISSING,
+    PROGRESS_LATE,
+    PUBLICATION_LATE,
+    NOTICE_WINDOW,
+    DEADLINE_OVERDUE,
+    CALENDAR_YEAR,
+    UNKNOWN_FIELD,
+];
+
+/// The rule with this id.
+pub fn by_id(id: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|r| r.id == id)
+}
+
+/// README's table of the rules of one severity, as Markdown.
+pub fn markdown_table(severity: Severity) -> String {
+    let last = match severity {
+        Severity::Error => "怎么改",
+        Severity::Warning => "公众看到什么",
+    };
+    let mut out = format!("| 规则 | 含义 | {last} |\n| --- | --- | --- |\n");
+    for r in ALL.iter().filter(|r| r.severity == severity) {
+        out.push_str(&format!("| `{}` | {} | {} |\n", r.id, r.meaning, r.remedy));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_markers_belong_to_warnings() {
+        for (i, r) in ALL.iter().enumerate() {
+            assert!(ALL[i + 1..].iter().all(|o| o.id != r.id), "{} twice", r.id);
+            assert!(
+                r.marker.is_none() || r.severity == Severity::Warning,
+                "{}",
+                r.id
+            );
+            assert_eq!(by_id(r.id), Some(*r));
+        }
+        assert_eq!(by_id("no-such-rule"), None);
+    }
+}
