@@ -277,6 +277,9 @@ mod tests {
     fn plain_markdown_is_safe() {
         let md = "# 标题\n\n| a | b |\n|:-:|---|\n| 1 | 2 |\n\n脚注[^1]\n\n[^1]: 说明\n\n<br>\n\n[链接](https://www.gov.cn/) ![本地图](photo.jpg)\n";
         assert!(scan(&body(md)).is_empty());
+        // The control: the same text with one event handler is found.
+        let bad = format!("{md}\n<img src=\"photo.jpg\" onerror=\"x()\">\n");
+        assert_eq!(scan(&body(&bad)).len(), 1);
     }
 
     #[test]

@@ -32,6 +32,39 @@ fn init_output_is_clean_on_any_day_of_two_years() {
 }
 
 #[test]
+fn an_init_site_missing_a_report_is_not_clean() {
+    // The control for the test above: the same check finds a monthly report taken away.
+    let day = Date::parse("2025-06-02").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    gongkai::init::init(&site, day).unwrap();
+    let progress = site.join("content/projects/county-service-center/progress");
+    let first = std::fs::read_dir(&progress)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .min()
+        .unwrap();
+    std::fs::remove_file(first).unwrap();
+    let opts = gongkai::Options {
+        root: site,
+        as_of: Some(day),
+        strict: true,
+        base_url: None,
+        progress: Default::default(),
+    };
+    let checked = gongkai::check_site(&opts).unwrap();
+    assert!(
+        checked
+            .report
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "progress-missing"),
+        "{:#?}",
+        checked.report.diagnostics
+    );
+}
+
+#[test]
 fn init_from_the_command_line_then_check_and_build() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("新站点");

@@ -18,6 +18,21 @@ fn the_bundled_example_is_clean_today() {
 }
 
 #[test]
+fn the_bundled_example_is_not_clean_when_a_project_was_overdue() {
+    // The control for the test above: on 5 November 2022 one project was past its deadline.
+    let site = Site::example();
+    let (code, json) = site.check_json("2022-11-05");
+    assert_eq!(code, 0, "{json:#}");
+    let rules: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"deadline-overdue"), "{json:#}");
+}
+
+#[test]
 fn a_site_written_from_the_spec_is_clean() {
     let site = Site::from_fixture("spec-site");
     let (code, json) = site.check_json(AS_OF);

@@ -108,24 +108,29 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
     if let Err(e) =
         tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
     {
-        let file = sources
-            .values()
-            .map(|(shown, _)| shown.as_str())
-            .find(|shown| {
-                e.to_string().contains(
-                    shown
-                        .trim_end_matches("（内置）")
-                        .rsplit('/')
-                        .next()
-                        .unwrap_or(""),
-                )
-            })
-            .unwrap_or("themes/");
-        return Err(vec![Diagnostic::new(
+        // Tera names the template and the place: ` --> notice.html:1:61`.
+        let message = e.to_string();
+        let place = message
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix("--> "))
+            .and_then(|p| {
+                let mut parts = p.rsplitn(3, ':');
+                let col = parts.next()?.trim().parse::<u32>().ok()?;
+                let line = parts.next()?.trim().parse::<u32>().ok()?;
+                Some((parts.next()?.to_string(), line, col))
+            });
+        let mut d = Diagnostic::new(
             crate::rules::TEMPLATE,
-            file,
+            "themes/",
             format!("模板有错误：{e}"),
-        )]);
+        );
+        if let Some((name, line, col)) = place
+            && let Some((shown, _)) = sources.get(&name)
+        {
+            d.file = shown.clone();
+            d = d.span(line, col, 1);
+        }
+        return Err(vec![d]);
     }
     let mut h = std::hash::DefaultHasher::new();
     std::hash::Hash::hash(&sources, &mut h);

@@ -104,6 +104,10 @@ pub struct TimelineEntry {
     pub due: DateView,
     /// `on-time`, `late`, `missing` or `not-due`.
     pub state: &'static str,
+    /// How it was published, in words: 按时公开, 逾期公开, 未按期更新, 未到期.
+    pub state_label: &'static str,
+    /// Whether a report was due by the as-of date.
+    pub due_by_now: bool,
     pub published: Option<DateView>,
     pub percent: Option<String>,
     pub disbursed: Option<Amount>,
@@ -408,6 +412,13 @@ impl Builder<'_> {
             month_label: m.month.chinese(),
             due: date(m.due),
             state: m.state.key(),
+            state_label: match m.state {
+                Timeliness::OnTime => "按时公开",
+                Timeliness::Late => Lateness::ProgressLate.marker(),
+                Timeliness::Missing => Lateness::ProgressMissing.marker(),
+                Timeliness::NotDue => "未到期",
+            },
+            due_by_now: m.state != Timeliness::NotDue,
             published: published.map(date),
             percent: r.and_then(|r| val(&r.percent)).map(|d| percent_text(*d)),
             disbursed: r.and_then(|r| val(&r.disbursed)).map(|m| self.amount(*m)),

@@ -1,0 +1,102 @@
+//! `projects.json`: one object per public project, with the keys of SPEC §6 (amounts as
+//! decimal strings, dates as `YYYY-MM-DD`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::iso;
+use crate::render::views::{Model, ProjectView};
+
+#[derive(Serialize)]
+struct ProjectJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    category: &'a str,
+    category_name: &'a str,
+    decision: Option<&'a str>,
+    decision_title: Option<&'a str>,
+    contractor: ContractorJson<'a>,
+    funding: BTreeMap<&'a str, &'a str>,
+    funding_total: &'a str,
+    published: Option<&'a str>,
+    start: Option<&'a str>,
+    deadline: Option<&'a str>,
+    completed: Option<&'a str>,
+    accepted: Option<&'a str>,
+    targets: Vec<TargetJson<'a>>,
+    percent: Option<&'a str>,
+    disbursed: &'a str,
+    status: &'a str,
+    late: &'a [String],
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ContractorJson<'a> {
+    name: &'a str,
+    credit_code: Option<&'a str>,
+    responsible: &'a str,
+}
+
+#[derive(Serialize)]
+struct TargetJson<'a> {
+    indicator: &'a str,
+    target: &'a str,
+    unit: &'a str,
+    actual: Option<&'a str>,
+}
+
+/// `projects.json`: one object per public project.
+pub(super) fn projects_json(model: &Model, link: &dyn Fn(&str) -> String) -> String {
+    let rows: Vec<ProjectJson> = model
+        .projects
+        .iter()
+        .map(|p| project_json(p, link))
+        .collect();
+    let mut out = serde_json::to_string_pretty(&rows).expect("projects serialize");
+    out.push('\n');
+    out
+}
+
+fn project_json<'a>(p: &'a ProjectView, link: &dyn Fn(&str) -> String) -> ProjectJson<'a> {
+    ProjectJson {
+        id: &p.id,
+        name: &p.name,
+        category: &p.category.key,
+        category_name: &p.category.label,
+        decision: p.decision.as_ref().map(|d| d.id.as_str()),
+        decision_title: p.decision.as_ref().map(|d| d.title.as_str()),
+        contractor: ContractorJson {
+            name: &p.contractor.name,
+            credit_code: p.contractor.credit_code.as_deref(),
+            responsible: &p.contractor.responsible,
+        },
+        funding: p
+            .funding
+            .iter()
+            .map(|f| (f.source.as_str(), f.amount.value.as_str()))
+            .collect(),
+        funding_total: &p.funding_total.value,
+        published: iso(&p.published),
+        start: iso(&p.start),
+        deadline: iso(&p.deadline),
+        completed: iso(&p.completed),
+        accepted: iso(&p.accepted),
+        targets: p
+            .targets
+            .iter()
+            .map(|t| TargetJson {
+                indicator: &t.indicator,
+                target: &t.target,
+                unit: &t.unit,
+                actual: t.actual.as_deref(),
+            })
+            .collect(),
+        percent: p.percent.as_deref(),
+        disbursed: &p.disbursed.value,
+        status: &p.status.key,
+        late: &p.late,
+        url: link(&p.url),
+    }
+}
