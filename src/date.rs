@@ -138,6 +138,10 @@ impl Month {
         Date(days_from_civil(self.year, self.month, 1))
     }
 
+    pub fn last_day(self) -> Date {
+        self.day(31)
+    }
+
     /// The given day of this month, clamped to the month's last day.
     pub fn day(self, day: u32) -> Date {
         let day = day.clamp(1, days_in_month(self.year, self.month));
@@ -152,6 +156,27 @@ impl Month {
     /// `2022年6月`
     pub fn chinese(self) -> String {
         format!("{}年{}月", self.year, self.month)
+    }
+
+    /// Months in order, said as runs: `2021年3月—2022年10月、2022年12月`.
+    pub fn chinese_runs(months: &[Month]) -> String {
+        let mut runs: Vec<(Month, Month)> = Vec::new();
+        for m in months {
+            match runs.last_mut() {
+                Some((_, last)) if last.next() == *m => *last = *m,
+                _ => runs.push((*m, *m)),
+            }
+        }
+        runs.iter()
+            .map(|(a, b)| {
+                if a == b {
+                    a.chinese()
+                } else {
+                    format!("{}—{}", a.chinese(), b.chinese())
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("、")
     }
 }
 
@@ -207,6 +232,25 @@ fn civil_from_days(z: i32) -> (i32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_said_as_runs() {
+        let m = |s| Month::parse(s).unwrap();
+        let months = [
+            m("2021-11"),
+            m("2021-12"),
+            m("2022-01"),
+            m("2022-03"),
+            m("2022-05"),
+            m("2022-06"),
+        ];
+        assert_eq!(
+            Month::chinese_runs(&months),
+            "2021年11月—2022年1月、2022年3月、2022年5月—2022年6月"
+        );
+        assert_eq!(Month::chinese_runs(&[m("2022-03")]), "2022年3月");
+        assert_eq!(Month::chinese_runs(&[]), "");
+    }
 
     #[test]
     fn round_trips_every_day_of_several_centuries() {

@@ -21,7 +21,8 @@ pub struct Diagnostic {
     pub file: String,
     /// 1-based line of the field when known.
     pub line: Option<u32>,
-    #[serde(skip)]
+    /// 1-based column (in characters) where the fault starts, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<u32>,
     /// Characters to underline from `column` (the key or value at fault).
     #[serde(skip)]
@@ -30,9 +31,96 @@ pub struct Diagnostic {
     pub field: Option<String>,
     /// What is wrong and what to write where, in Chinese.
     pub message: String,
-    /// The exact text to write, when there is one.
-    #[serde(skip)]
+    /// What to do, and the exact text to write when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// Other places the finding is about (the payment list a report disagrees with, the first
+    /// project a village was given to …). A finding whose related file did not parse is not
+    /// reported: it could rest on what was lost.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+    /// An edit that fixes it, when the right text is known from what was written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// A place a finding refers to.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Related {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+/// An edit of the finding's own file that fixes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Fix {
+    /// Put `text` in place of line `line`.
+    Replace { line: u32, text: String },
+    /// Add `text` as a new line after line `line` (0: at the start).
+    Insert { line: u32, text: String },
+    /// Delete line `line`.
+    Delete { line: u32 },
+}
+
+impl Fix {
+    /// Line `line` of a file with the value after its `=` put in place of what was written,
+    /// keeping the key, the spacing and any `# comment`.
+    pub fn value(line: u32, line_text: &str, value: &str) -> Option<Fix> {
+        let (key, rest) = line_text.split_once('=')?;
+        let written = rest.find(" #").map_or(rest, |i| &rest[..i]);
+        let comment = &rest[written.len()..];
+        let lead = &written[..written.len() - written.trim_start().len()];
+        let trail = &written[written.trim_end().len()..];
+        // Keep a trailing comment where it was when the new value is no wider.
+        let width = written.trim().chars().count() + trail.chars().count();
+        let (trail, pad) = if comment.is_empty() {
+            (trail, String::new())
+        } else {
+            ("", " ".repeat(width.saturating_sub(value.chars().count())))
+        };
+        Some(Fix::Replace {
+            line,
+            text: format!("{key}={lead}{value}{trail}{pad}{comment}"),
+        })
+    }
+
+    /// Applies the edit to a file's text (lines kept with their endings).
+    pub fn apply(&self, text: &str) -> String {
+        let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
+        let ending = |l: &str| if l.ends_with("\r\n") { "\r\n" } else { "\n" };
+        match self {
+            Fix::Replace { line, text } => {
+                if let Some(l) = lines.get_mut(*line as usize - 1) {
+                    let end = ending(l);
+                    *l = format!("{text}{end}");
+                }
+            }
+            Fix::Insert { line, text } => {
+                let at = (*line as usize).min(lines.len());
+                if at > 0 && !lines[at - 1].ends_with('\n') {
+                    lines[at - 1].push('\n');
+                }
+                lines.insert(at, format!("{text}\n"));
+            }
+            Fix::Delete { line } => {
+                if (*line as usize) <= lines.len() {
+                    lines.remove(*line as usize - 1);
+                }
+            }
+        }
+        lines.concat()
+    }
+
+    /// How the text printer shows it.
+    fn describe(&self) -> String {
+        match self {
+            Fix::Replace { line, text } => format!("第 {line} 行改成：{text}"),
+            Fix::Insert { line, text } => format!("在第 {line} 行后加一行：{text}"),
+            Fix::Delete { line } => format!("删掉第 {line} 行"),
+        }
+    }
 }
 
 impl Diagnostic {
@@ -48,7 +136,24 @@ impl Diagnostic {
             field: None,
             message: message.into(),
             hint: None,
+            related: Vec::new(),
+            fix: None,
         }
+    }
+
+    /// Another place the finding is about.
+    pub fn related(mut self, file: impl Into<String>, line: Option<u32>) -> Self {
+        self.related.push(Related {
+            file: file.into(),
+            line,
+        });
+        self
+    }
+
+    /// The edit that fixes it.
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
     }
 
     pub fn at(mut self, line: u32) -> Self {
@@ -149,10 +254,33 @@ impl Report {
     }
 
     /// Compiler-style text: one block per finding with the offending line shown.
+    /// Findings are grouped by file (they are sorted by file), each file under a line with
+    /// its counts when more than one file has findings, then the total.
     pub fn to_text(&self, sources: &SourceMap, color: bool) -> String {
         let mut out = String::new();
-        for d in &self.diagnostics {
-            write_text(&mut out, d, sources, color);
+        let files: Vec<&str> = {
+            let mut f: Vec<&str> = self.diagnostics.iter().map(|d| d.file.as_str()).collect();
+            f.dedup();
+            f
+        };
+        for file in &files {
+            let of_file = self.diagnostics.iter().filter(|d| d.file == *file);
+            if files.len() > 1 {
+                let (errors, warnings) =
+                    of_file.clone().fold((0, 0), |(e, w), d| match d.severity {
+                        Severity::Error => (e + 1, w),
+                        Severity::Warning => (e, w + 1),
+                    });
+                let counts = match (errors, warnings) {
+                    (0, w) => format!("{w} 个警告"),
+                    (e, 0) => format!("{e} 个错误"),
+                    (e, w) => format!("{e} 个错误，{w} 个警告"),
+                };
+                let _ = writeln!(out, "── {file}（{counts}）\n");
+            }
+            for d in of_file {
+                write_text(&mut out, d, sources, color);
+            }
         }
         out.push_str(&self.summary());
         out.push('\n');
@@ -225,6 +353,16 @@ fn write_text(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
     if let Some(hint) = &d.hint {
         let _ = writeln!(out, "  = 提示：{}", hint.replace('\n', "\n        "));
     }
+    if let Some(fix) = &d.fix {
+        let _ = writeln!(out, "  = 修改：{}", fix.describe());
+    }
+    for r in &d.related {
+        let place = match r.line {
+            Some(l) => format!("{}:{l}", r.file),
+            None => r.file.clone(),
+        };
+        let _ = writeln!(out, "  = 相关：{place}");
+    }
     out.push('\n');
 }
 
@@ -286,6 +424,39 @@ mod tests {
             ["field", "file", "line", "message", "rule", "severity"]
         );
         assert_eq!(first["severity"], "error");
+    }
+
+    #[test]
+    fn a_value_fix_keeps_the_key_and_the_comment() {
+        let fix = |line: &str, value: &str| match Fix::value(4, line, value) {
+            Some(Fix::Replace { text, .. }) => text,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(fix("disbursed = 50", "45"), "disbursed = 45");
+        assert_eq!(
+            fix("disbursed = 50                       # 累计", "45.5"),
+            "disbursed = 45.5                     # 累计"
+        );
+        assert_eq!(fix("  central=“100”", "100"), "  central=100");
+        assert_eq!(Fix::value(4, "没有等号", "1"), None);
+        let text = "a = 1\r\nb = 2\r\n";
+        assert_eq!(
+            Fix::Replace {
+                line: 2,
+                text: "b = 3".into()
+            }
+            .apply(text),
+            "a = 1\r\nb = 3\r\n"
+        );
+        assert_eq!(Fix::Delete { line: 1 }.apply(text), "b = 2\r\n");
+        assert_eq!(
+            Fix::Insert {
+                line: 1,
+                text: "c = 4".into()
+            }
+            .apply(text),
+            "a = 1\r\nc = 4\nb = 2\r\n"
+        );
     }
 
     #[test]

@@ -70,8 +70,13 @@ pub fn check_site(opts: &Options) -> Result<Checked, LoadError> {
     let t = std::time::Instant::now();
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(check::run(&loaded.site, &derived));
-    // A file that does not parse yields only its syntax errors: the rest would be noise.
-    diagnostics.retain(|d| d.rule == rules::SYNTAX.id || !loaded.broken.contains(&d.file));
+    // A file that does not parse yields only its syntax errors, and no finding elsewhere may
+    // rest on what it holds: the rest would be noise, or invented.
+    let broken = &loaded.site.broken;
+    diagnostics.retain(|d| {
+        d.rule == rules::SYNTAX.id
+            || !(broken.contains(&d.file) || d.related.iter().any(|r| broken.contains(&r.file)))
+    });
     let strict = opts.strict || loaded.site.config.rules.strict;
     let report = Report::new(as_of, diagnostics, strict);
     opts.progress.inc(1);

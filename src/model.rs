@@ -74,6 +74,9 @@ pub struct Site {
     pub notices: Vec<Notice>,
     /// Records by id, so that no rule or page searches a list for every record.
     pub lookup: Lookup,
+    /// Files that could not be read whole (a syntax error): what they hold is missing or
+    /// partial, so no finding may rest on them.
+    pub broken: std::collections::BTreeSet<String>,
 }
 
 /// Indexes of the site's records (positions in its lists); the first record wins an id.

@@ -147,6 +147,18 @@ pub const CONTRACTOR_MISMATCH: &Rule = &error(
     "中标结果或合同公告的 `supplier` 与项目的承办单位名称不一致",
     "两处都写营业执照上的全称",
 );
+pub const MONEY_MISMATCH: &Rule = &error(
+    "money-mismatch",
+    "R1、R10：已拨付金额只有一个来源",
+    "月度进度写的累计拨付 `disbursed` 与项目 `[[disbursements]]` 到当月月底的拨付合计不一致（拨付以拨付记录为准，各页面和数据里的已拨付都由拨付记录算出）",
+    "把漏记的拨付补进项目的 `[[disbursements]]`，或改正（或删掉）进度里的 `disbursed`",
+);
+pub const DATE_ORDER: &Rule = &error(
+    "date-order",
+    "SPEC §4：日期不能颠倒",
+    "日期先后颠倒：完工早于开工、验收早于完工、公开早于成文或决策文件印发、拨付早于决策文件、进度月份早于开工、同一项目的招标→候选人公示→中标→合同顺序颠倒、招标公示期未结束就确定中标",
+    "以原始文件（批复、合同、公告、拨付凭证）上的日期为准改正；信息里写明了两处日期所在的文件和行",
+);
 pub const TEMPLATE: &Rule = &error(
     "template",
     "SPEC §6：主题模板",
@@ -222,6 +234,8 @@ pub const ALL: &[&Rule] = &[
     DUPLICATE_VILLAGE,
     DUPLICATE_ROUTE,
     CONTRACTOR_MISMATCH,
+    MONEY_MISMATCH,
+    DATE_ORDER,
     TEMPLATE,
     PROGRESS_MISSING,
     PROGRESS_LATE,

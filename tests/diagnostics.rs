@@ -104,7 +104,7 @@ const CASES: &[Case] = &[
         },
     ),
     ("fund-overrun", "2023-06-01", &["fund-overrun"], |s| {
-        s.replace(P, "amount = 45", "amount = 151")
+        s.replace(P, "central = 150", "central = 40")
     }),
     ("prohibited-use", "2023-06-01", &["prohibited-use"], |s| {
         s.replace(P, "服务中心装修工程首期款", "运营团队人员经费")
@@ -173,6 +173,12 @@ const CASES: &[Case] = &[
     ),
     ("unknown-field", "2023-06-01", &["unknown-field"], |s| {
         s.replace(P, "phone = \"0751-0000000\"", "phnoe = \"0751-0000000\"")
+    }),
+    ("money-mismatch", "2023-06-01", &["money-mismatch"], |s| {
+        s.replace(REPORT, "disbursed = 45", "disbursed = 50")
+    }),
+    ("date-order", "2023-06-01", &["date-order"], |s| {
+        s.replace(P, "completed = 2022-08-25", "completed = 2022-05-25")
     }),
     ("calendar-year", "2027-01-06", &["calendar-year"], |s| {
         // Its 20 working days run into 2027, whose holidays were not yet announced.

@@ -262,3 +262,150 @@ fn the_example_funding_matches_its_plan_exactly() {
         ]
     );
 }
+
+/// The text between `before` and the next `after`, for each occurrence.
+fn all_between<'a>(text: &'a str, before: &str, after: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(before) {
+        rest = &rest[i + before.len()..];
+        let j = rest
+            .find(after)
+            .unwrap_or_else(|| panic!("no {after} after {before}"));
+        out.push(&rest[..j]);
+        rest = &rest[j..];
+    }
+    out
+}
+
+fn dec(s: &str) -> rust_decimal::Decimal {
+    s.trim()
+        .trim_end_matches("万元")
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("not an amount: {s:?}"))
+}
+
+/// One CSV column of a built file, by header.
+fn column(path: &std::path::Path, header: &str) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = r.headers().unwrap().clone();
+    let at = headers
+        .iter()
+        .position(|h| h == header)
+        .unwrap_or_else(|| panic!("{header}"));
+    r.records()
+        .map(|row| {
+            let row = row.unwrap();
+            (row[0].to_string(), row[at].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn every_figure_of_money_paid_agrees_across_pages_and_data() {
+    use rust_decimal::Decimal;
+    let site = Site::example();
+    for as_of in ["2022-08-20", "2022-11-05", "2026-11-25"] {
+        let out = site.build(as_of, &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let public = site.path("public");
+        let page = |rel: &str| std::fs::read_to_string(public.join(rel)).unwrap();
+        let sum = |v: Vec<&str>| -> Decimal { v.into_iter().map(dec).sum() };
+
+        // The payments themselves, as published.
+        let payments = column(&public.join("data/disbursements.csv"), "金额（万元）");
+        let paid: Decimal = payments.iter().map(|(_, a)| dec(a)).sum();
+
+        let home = page("index.html");
+        let home_paid = all_between(
+            &home,
+            "<span class=\"figure-label\">已拨付</span> <span class=\"figure-value\">",
+            "</span>",
+        );
+        assert_eq!(sum(home_paid), paid, "home page, {as_of}");
+
+        let funds = page("funds/index.html");
+        let intro = all_between(&funds, "<h1>资金安排</h1>\n<p>", "</p>")[0];
+        assert_eq!(
+            sum(all_between(intro, "已拨付 ", "。")),
+            paid,
+            "funds intro"
+        );
+        let table = |caption: &str| {
+            let start = funds.find(caption).unwrap();
+            let end = start + funds[start..].find("</table>").unwrap();
+            let rows = all_between(&funds[start..end], "<tr><th scope=\"row\">", "</tr>");
+            rows.iter()
+                .map(|row| {
+                    let cells = all_between(row, "<td class=\"num\">", "</td>");
+                    dec(cells[cells.len()
+                        - if caption.contains("资金来源") {
+                            2
+                        } else {
+                            1
+                        }])
+                })
+                .sum::<Decimal>()
+        };
+        assert_eq!(table("按资金来源"), paid, "sources table, {as_of}");
+        assert_eq!(table("按项目板块"), paid, "categories table, {as_of}");
+
+        let json: serde_json::Value = serde_json::from_str(&page("data/projects.json")).unwrap();
+        let mut by_project = Decimal::ZERO;
+        for p in json.as_array().unwrap() {
+            let id = p["id"].as_str().unwrap();
+            let figure = dec(p["disbursed"].as_str().unwrap());
+            let own: Decimal = payments
+                .iter()
+                .filter(|(pid, _)| pid == id)
+                .map(|(_, a)| dec(a))
+                .sum();
+            assert_eq!(figure, own, "{id} in projects.json, {as_of}");
+            let html = page(&format!("projects/{id}/index.html"));
+            let said = all_between(&html, "，已拨付 ", "。");
+            assert_eq!(sum(said), own, "{id}'s page, {as_of}");
+            // Every month's cumulative figure is the payments to the end of that month.
+            let months = column(&public.join("data/progress.csv"), "月份");
+            let cumulative = column(&public.join("data/progress.csv"), "累计拨付（万元）");
+            let dates = column(&public.join("data/disbursements.csv"), "拨付日期");
+            for ((pid, month), (_, figure)) in months.iter().zip(&cumulative) {
+                if pid != id || figure.is_empty() {
+                    continue;
+                }
+                let to_month: Decimal = payments
+                    .iter()
+                    .zip(&dates)
+                    .filter(|((p, _), (_, d))| p == id && d[..7] <= month[..])
+                    .map(|((_, a), _)| dec(a))
+                    .sum();
+                assert_eq!(dec(figure), to_month, "{id} {month}, {as_of}");
+            }
+            by_project += figure;
+        }
+        assert_eq!(by_project, paid, "projects.json, {as_of}");
+        let csv_paid: Decimal = column(&public.join("data/projects.csv"), "已拨付（万元）")
+            .iter()
+            .map(|(_, a)| dec(a))
+            .sum();
+        assert_eq!(csv_paid, paid, "projects.csv, {as_of}");
+
+        let ocds: serde_json::Value = serde_json::from_str(&page("data/ocds.json")).unwrap();
+        let yuan: Decimal = ocds["releases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["contracts"].as_array().cloned().unwrap_or_default())
+            .flat_map(|c| {
+                c["implementation"]["transactions"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .map(|t| dec(&t["value"]["amount"].to_string()))
+            .sum();
+        assert_eq!(yuan / Decimal::from(10_000), paid, "ocds.json, {as_of}");
+        assert!(paid > Decimal::ZERO || as_of == "2022-08-20");
+    }
+}

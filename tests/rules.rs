@@ -391,8 +391,10 @@ fn one_run_reports_everything_in_a_stable_order() {
     assert_eq!(keys, sorted);
 }
 
+/// The JSON carries the keys of SPEC §4, and everything the text shows besides: the column,
+/// the hint, the edit that fixes it, and related places.
 #[test]
-fn json_has_exactly_the_spec_keys() {
+fn json_has_the_spec_keys_and_everything_the_text_shows() {
     let site = Site::from_fixture("spec-site");
     site.replace(PROJECT, "responsible = \"张某\"", "responsible = \"\"");
     let (code, json) = site.check_json(AS_OF);
@@ -404,12 +406,36 @@ fn json_has_exactly_the_spec_keys() {
     let keys: Vec<&String> = d.as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["field", "file", "line", "message", "rule", "severity"]
+        [
+            "column", "field", "file", "hint", "line", "message", "rule", "severity"
+        ]
     );
     assert_eq!(d["rule"], "required-field");
     assert_eq!(d["field"], "contractor.responsible");
     assert_eq!(d["line"], 14);
     assert!(d["message"].as_str().unwrap().contains("承办单位责任人"));
+
+    // A finding about two places, with a known fix.
+    site.replace(PROJECT, "responsible = \"\"", "responsible = \"张某\"");
+    site.replace(
+        "content/projects/county-service-center/progress/2022-07.md",
+        "disbursed = 45",
+        "disbursed = 50",
+    );
+    let (_, json) = site.check_json(AS_OF);
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["rule"], "money-mismatch", "{json:#}");
+    assert_eq!(d["column"], 1);
+    assert_eq!(d["related"][0]["file"], PROJECT);
+    assert_eq!(d["fix"]["kind"], "replace");
+    assert_eq!(d["fix"]["line"], 4);
+    assert!(
+        d["fix"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("disbursed = 45 ")
+    );
+    assert!(d["hint"].as_str().unwrap().contains("[[disbursements]]"));
 }
 
 #[test]

@@ -64,6 +64,45 @@ fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
                 );
             }
         }
+        // Payments from a source, over all projects, may not exceed the source: reported on
+        // the payment that first goes over, in date order.
+        for s in &p.sources {
+            let (Some(id), Some(amount)) = (text(&s.id), val(&s.amount)) else {
+                continue;
+            };
+            let mut payments: Vec<(&Project, &Disbursement, crate::date::Date, Money)> = site
+                .projects
+                .iter()
+                .flat_map(|x| x.disbursements.iter().map(move |d| (x, d)))
+                .filter(|(_, d)| text(&d.source) == Some(id))
+                .filter_map(|(x, d)| Some((x, d, *val(&d.date)?, *val(&d.amount)?)))
+                .collect();
+            payments.sort_by(|a, b| (a.2, &a.0.id).cmp(&(b.2, &b.0.id)));
+            let mut paid = Money::ZERO;
+            for (x, d, day, m) in payments {
+                let before = paid;
+                paid += m;
+                if paid > *amount && before <= *amount {
+                    let at = d.amount.as_ref().expect("kept above");
+                    out.push(
+                        Diagnostic::new(
+                            RULE.rule,
+                            &x.file,
+                            format!(
+                                "到 {} 这一笔为止，{}共拨付 {paid} {unit}，超过了资金来源的总额 {amount} {unit}（{}:{}）",
+                                day.chinese(),
+                                text(&s.name).unwrap_or(id),
+                                p.file,
+                                s.line
+                            ),
+                        )
+                        .span(at.line, at.col, at.width)
+                        .field(format!("{}.amount", d.path))
+                        .hint("核对各项目的拨付记录；资金来源的总额以批复文件为准"),
+                    );
+                }
+            }
+        }
     }
     // A project with no funding at all is a missing field, reported on its own.
     for project in site
@@ -149,6 +188,47 @@ mod tests {
                     .contains("content/projects/b/index.md（40.0001）")
         );
         assert!(d[0].message.contains("超出 0.0001"));
+    }
+
+    #[test]
+    fn payments_from_a_source_may_not_exceed_it_over_all_projects() {
+        // Each project is paid within its funding, but b's funding overruns the category, and
+        // the two together are paid more than the source holds.
+        let pay = |x: &str| {
+            format!(
+                "[[disbursements]]\ndate = 2022-07-01\namount = {x}\nsource = \"central\"\npurpose = \"款\"\n"
+            )
+        };
+        let (s, _) = site(&[
+            ("config.toml", ""),
+            ("content/programme.toml", PROGRAMME),
+            (
+                "content/projects/a/index.md",
+                &format!(
+                    "+++\ncategory = \"c\"\n[funding]\ncentral = 60\n{}+++\nx\n",
+                    pay("60")
+                ),
+            ),
+            (
+                "content/projects/b/index.md",
+                &format!(
+                    "+++\ncategory = \"c\"\n[funding]\ncentral = 41\n{}+++\nx\n",
+                    pay("40.0001")
+                ),
+            ),
+        ]);
+        let d = run(&s, &crate::check::testing::at(&s, "2022-01-01"));
+        let total: Vec<&Diagnostic> = d
+            .iter()
+            .filter(|d| d.message.contains("资金来源的总额"))
+            .collect();
+        assert_eq!(total.len(), 1, "{d:?}");
+        assert_eq!(total[0].file, "content/projects/b/index.md");
+        assert!(
+            total[0].message.contains("100.0001"),
+            "{}",
+            total[0].message
+        );
     }
 
     #[test]

@@ -34,17 +34,6 @@ fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
     if let Some(p) = &site.programme {
         programme(p, &known_sources, &mut out);
     }
-    for d in &site.documents {
-        date_order(
-            &mut out,
-            &d.file,
-            &d.issued,
-            "issued",
-            &d.published,
-            "published",
-            "公开日期不能早于成文日期",
-        );
-    }
     for p in &site.projects {
         project(p, &known_sources, site.programme.is_some(), &mut out);
     }
@@ -224,24 +213,6 @@ fn project(p: &Project, known: &[&str], has_programme: bool, out: &mut Vec<Diagn
         "deadline",
         "完成时限不能早于开工日期",
     );
-    date_order(
-        out,
-        &p.file,
-        &p.start,
-        "start",
-        &p.completed,
-        "completed",
-        "完工日期不能早于开工日期",
-    );
-    date_order(
-        out,
-        &p.file,
-        &p.completed,
-        "completed",
-        &p.accepted,
-        "accepted",
-        "验收日期不能早于完工日期",
-    );
     if p.completed.is_none()
         && let Some(acc) = &p.accepted
     {
@@ -268,39 +239,7 @@ fn project(p: &Project, known: &[&str], has_programme: bool, out: &mut Vec<Diagn
         }
     }
     let mut previous: Option<(&ProgressReport, &Spanned<Decimal>)> = None;
-    let start_month = val(&p.start).map(|d| d.month());
     for r in &p.progress {
-        if let Some(start) = start_month
-            && r.month < start
-        {
-            out.push(
-                Diagnostic::new(
-                    RULE.rule,
-                    &r.file,
-                    format!(
-                        "{} 的进度报告早于开工月份 {}",
-                        r.month.chinese(),
-                        start.chinese()
-                    ),
-                )
-                .at(1)
-                .hint("检查文件名的月份或项目的开工日期 start"),
-            );
-        }
-        if let Some(published) = &r.published
-            && published.value < r.month.first_day()
-        {
-            out.push(bad(
-                &r.file,
-                published,
-                "published",
-                format!(
-                    "{} 的进度不能在 {} 就公开：这个月还没开始",
-                    r.month.chinese(),
-                    published.value.chinese()
-                ),
-            ));
-        }
         if let Some(d) = &r.disbursed
             && d.value.is_negative()
         {
@@ -352,26 +291,6 @@ fn notice(n: &Notice, out: &mut Vec<Diagnostic>) {
             "amount",
             format!("金额应大于 0，这里是 {}", a.value),
         ));
-    }
-    date_order(
-        out,
-        &n.file,
-        &n.published,
-        "published",
-        &n.public_until,
-        "public_until",
-        "公示截止日期不能早于公开日期",
-    );
-    if val(&n.kind).is_some_and(|k| k.needs_event()) {
-        date_order(
-            out,
-            &n.file,
-            &n.event,
-            "event",
-            &n.published,
-            "published",
-            "公开日期不能早于事项日期 event",
-        );
     }
 }
 

@@ -4,12 +4,14 @@
 
 mod contractor_mismatch;
 mod credit_code;
+mod date_order;
 mod deadline_overdue;
 mod duplicate_id;
 mod duplicate_location;
 mod fund_overrun;
 mod fund_sum_mismatch;
 mod invalid_value;
+mod money_mismatch;
 mod notice_window;
 mod progress_late;
 mod progress_missing;
@@ -47,6 +49,8 @@ pub const CHECKS: &[Check] = &[
     duplicate_location::VILLAGE,
     duplicate_location::ROUTE,
     contractor_mismatch::RULE,
+    money_mismatch::RULE,
+    date_order::RULE,
     progress_missing::RULE,
     progress_late::RULE,
     publication_late::RULE,

@@ -16,30 +16,52 @@ fn run(site: &Site, d: &Derived) -> Vec<Diagnostic> {
     let ctx = &d.ctx;
     let mut out = Vec::new();
     for (p, f) in site.projects.iter().zip(&d.projects) {
-        for m in f.months_in(Timeliness::Missing) {
-            out.push(
-                Diagnostic::new(
-                    RULE.rule,
-                    &p.file,
-                    format!(
-                        "{} 的建设进度应于 {} 前公开，到 {} 仍未公开（未按期更新）",
-                        m.month.chinese(),
-                        m.due.chinese(),
-                        ctx.as_of.chinese()
-                    ),
-                )
+        let missing: Vec<&crate::derive::MonthState> = f.months_in(Timeliness::Missing).collect();
+        let Some(first) = missing.first() else {
+            continue;
+        };
+        let months: Vec<crate::date::Month> = missing.iter().map(|m| m.month).collect();
+        let (message, hint) = if missing.len() == 1 {
+            (
+                format!(
+                    "{} 的建设进度应于 {} 前公开，到 {} 仍未公开（未按期更新）",
+                    first.month.chinese(),
+                    first.due.chinese(),
+                    ctx.as_of.chinese()
+                ),
+                format!(
+                    "新建 content/projects/{}/progress/{}.md，写明当月进度",
+                    p.id, first.month
+                ),
+            )
+        } else {
+            (
+                format!(
+                    "{}，共 {} 个月的建设进度到期未公开（最早一份应于 {} 前公开），到 {} 仍未公开（未按期更新）",
+                    crate::date::Month::chinese_runs(&months),
+                    missing.len(),
+                    first.due.chinese(),
+                    ctx.as_of.chinese()
+                ),
+                format!(
+                    "每个月新建一份进度，写明当月进度：content/projects/{}/progress/{}.md 到 {}.md，共 {} 份",
+                    p.id,
+                    first.month,
+                    months.last().map_or(first.month, |m| *m),
+                    missing.len()
+                ),
+            )
+        };
+        out.push(
+            Diagnostic::new(RULE.rule, &p.file, message)
                 .span(
                     p.start.as_ref().map_or(1, |s| s.line),
                     p.start.as_ref().map_or(1, |s| s.col),
                     p.start.as_ref().map_or(3, |s| s.width),
                 )
-                .field(format!("progress/{}", m.month))
-                .hint(format!(
-                    "新建 content/projects/{}/progress/{}.md，写明当月进度",
-                    p.id, m.month
-                )),
-            );
-        }
+                .field(format!("progress/{}", first.month))
+                .hint(hint),
+        );
     }
     out
 }
@@ -84,20 +106,18 @@ mod tests {
         // 10 September 2022 is a Saturday and the Mid-Autumn holiday (10–12 September), so the
         // report is due on Tuesday 13 September.
         let d = at("2022-09-13");
-        assert_eq!(
-            d.iter()
-                .filter(|d| d.field.as_deref() == Some("progress/2022-08"))
-                .count(),
-            0,
-            "{d:?}"
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].message.starts_with("2022年7月 的建设进度"),
+            "only July: {}",
+            d[0].message
         );
         let d = at("2022-09-14");
-        assert_eq!(
-            d.iter()
-                .filter(|d| d.field.as_deref() == Some("progress/2022-08"))
-                .count(),
-            1,
-            "{d:?}"
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].message.starts_with("2022年7月—2022年8月，共 2 个月"),
+            "{}",
+            d[0].message
         );
     }
 }

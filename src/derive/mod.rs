@@ -183,7 +183,11 @@ pub(crate) mod testing {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, text).unwrap();
         }
-        let loaded = load(dir.path()).unwrap();
+        let mut loaded = load(dir.path()).unwrap();
+        // The folder goes with this function: keep the texts for the lines findings quote.
+        for (path, text) in files {
+            loaded.site.sources.insert_text(path, text);
+        }
         (loaded.site, loaded.diagnostics)
     }
 }

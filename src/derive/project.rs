@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 
 use super::timeliness::{self, MonthState, Publication, Timeliness};
 use super::{Ctx, is_public};
+use crate::date::Date;
 use crate::model::*;
 use crate::money::Money;
 use crate::rules::{self, Rule};
@@ -85,7 +86,7 @@ pub struct ProjectFacts {
     /// Completion from the latest public report (100 once completed without one).
     pub percent: Option<Decimal>,
     pub funding_total: Money,
-    /// Disbursed by the as-of date: the disbursement list, or else the latest report's figure.
+    /// Paid out by the as-of date: the sum of its dated payments, the one record of money paid.
     pub disbursed: Money,
     /// Indices in `progress` of the reports public on the as-of date, by month.
     pub reports: Vec<usize>,
@@ -106,6 +107,27 @@ impl ProjectFacts {
     pub fn months_in(&self, state: Timeliness) -> impl Iterator<Item = &MonthState> {
         self.months.iter().filter(move |m| m.state == state)
     }
+}
+
+/// A project's dated payments, in date order.
+pub fn payments(p: &Project) -> Vec<(Date, Money)> {
+    let mut list: Vec<(Date, Money)> = p
+        .disbursements
+        .iter()
+        .filter_map(|d| Some((*val(&d.date)?, *val(&d.amount)?)))
+        .collect();
+    list.sort_by_key(|(day, _)| *day);
+    list
+}
+
+/// Paid out to a project by the end of `day`: payments are the one record of money paid, and
+/// every figure of money paid on every page is this sum.
+pub fn paid_by(p: &Project, day: Date) -> Money {
+    p.disbursements
+        .iter()
+        .filter(|d| val(&d.date).is_some_and(|d| *d <= day))
+        .filter_map(|d| val(&d.amount).copied())
+        .sum()
 }
 
 pub fn status(p: &Project, ctx: &Ctx) -> Status {
@@ -149,24 +171,22 @@ pub fn facts(
     let percent = latest.and_then(|r| val(&r.percent).copied()).or_else(|| {
         matches!(status, Status::Completed | Status::Accepted).then_some(Decimal::ONE_HUNDRED)
     });
-    let disbursed = if p.disbursements.is_empty() {
-        reports
-            .iter()
-            .rev()
-            .find_map(|i| val(&p.progress[*i].disbursed).copied())
-            .unwrap_or_default()
-    } else {
-        p.disbursements
-            .iter()
-            .filter(|d| val(&d.date).is_some_and(|d| *d <= as_of))
-            .filter_map(|d| val(&d.amount).copied())
-            .sum()
-    };
-    let months = if public {
-        timeliness::progress_months(p, ctx)
+    let disbursed = paid_by(p, as_of);
+    let mut months = if public {
+        timeliness::progress_months(p, site, ctx)
     } else {
         Vec::new()
     };
+    let payments = payments(p);
+    let mut paid = Money::ZERO;
+    let mut next = payments.iter().peekable();
+    for m in &mut months {
+        let end = m.month.last_day().min(as_of);
+        while let Some((_, amount)) = next.next_if(|(day, _)| *day <= end) {
+            paid += *amount;
+        }
+        m.paid = paid;
+    }
     let publication = timeliness::project_publication(p, site, ctx);
     let late_notices: Vec<usize> = if public {
         site.notice_indices_of(&p.id)

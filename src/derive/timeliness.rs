@@ -3,6 +3,7 @@
 
 use crate::date::{Date, Month};
 use crate::model::*;
+use crate::money::Money;
 
 use super::Ctx;
 
@@ -22,6 +23,8 @@ pub enum Timeliness {
     Missing,
     /// Not due yet.
     NotDue,
+    /// Its report's file could not be read: nothing can be said of it until it is fixed.
+    Unreadable,
 }
 
 impl Timeliness {
@@ -32,6 +35,7 @@ impl Timeliness {
             Timeliness::Late => "late",
             Timeliness::Missing => "missing",
             Timeliness::NotDue => "not-due",
+            Timeliness::Unreadable => "unreadable",
         }
     }
 }
@@ -44,11 +48,13 @@ pub struct MonthState {
     /// Index in the project's `progress` of the report, if it is public on the as-of date.
     pub report: Option<usize>,
     pub state: Timeliness,
+    /// Paid out to the project by the end of the month (or the as-of date, if earlier).
+    pub paid: Money,
 }
 
 /// Every month a project owes a report for (R2): from its start month to the month it was
 /// completed, or to the as-of month while it is not completed.
-pub fn progress_months(p: &Project, ctx: &Ctx) -> Vec<MonthState> {
+pub fn progress_months(p: &Project, site: &Site, ctx: &Ctx) -> Vec<MonthState> {
     let Some(start) = val(&p.start).copied().filter(|s| *s <= ctx.as_of) else {
         return Vec::new();
     };
@@ -64,13 +70,16 @@ pub fn progress_months(p: &Project, ctx: &Ctx) -> Vec<MonthState> {
         .map(|month| {
             while reports.next_if(|(_, r)| r.month < month).is_some() {}
             let mut report = None;
+            let mut unreadable = false;
             while let Some((i, r)) = reports.next_if(|(_, r)| r.month == month) {
+                unreadable |= site.broken.contains(&r.file);
                 if report.is_none() && val(&r.published).is_some_and(|d| *d <= ctx.as_of) {
                     report = Some((i, r));
                 }
             }
             let due = progress_due(month, ctx);
             let state = match report.and_then(|(_, r)| val(&r.published)) {
+                _ if unreadable => Timeliness::Unreadable,
                 Some(published) if *published > due => Timeliness::Late,
                 Some(_) => Timeliness::OnTime,
                 None if due < ctx.as_of => Timeliness::Missing,
@@ -81,6 +90,7 @@ pub fn progress_months(p: &Project, ctx: &Ctx) -> Vec<MonthState> {
                 due,
                 report: report.map(|(i, _)| i),
                 state,
+                paid: Money::ZERO,
             }
         })
         .collect()
@@ -251,6 +261,7 @@ mod tests {
         ]);
         let months = progress_months(
             &site.projects[0],
+            &site,
             &Ctx::at(Date::parse("2022-09-20").unwrap()),
         );
         let seen: Vec<(String, Option<usize>, Timeliness)> = months

@@ -140,6 +140,7 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
         projects,
         notices,
         lookup: Lookup::default(),
+        broken: l.broken.clone(),
     };
     site.index();
     Ok(Loaded {

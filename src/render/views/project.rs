@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{Amount, Builder, DateView, DocRef, Labelled, date, opt_date, owned, percent_text};
 use super::{ratio, records::notice_kind};
+use crate::date::Month;
 use crate::derive::{Lateness, MonthState, ProjectFacts, Status, Timeliness};
 use crate::markdown;
 use crate::model::*;
@@ -174,6 +175,15 @@ impl ProjectRow {
             status: p.status.clone(),
             flags: p.flags.clone(),
         }
+    }
+}
+
+/// `（共 N 个月）` after a list of several months.
+fn count_of(months: usize) -> String {
+    if months > 1 {
+        format!("（共 {months} 个月）")
+    } else {
+        String::new()
     }
 }
 
@@ -362,22 +372,23 @@ impl Builder<'_> {
                 x.published.chinese()
             ));
         }
-        let months =
-            |state| -> Vec<String> { f.months_in(state).map(|m| m.month.chinese()).collect() };
+        let months = |state| -> Vec<Month> { f.months_in(state).map(|m| m.month).collect() };
         let missing = months(Timeliness::Missing);
         if !missing.is_empty() {
             out.push(format!(
-                "{}：{} 的建设进度到期未公开。",
+                "{}：{} 的建设进度到期未公开{}。",
                 Lateness::ProgressMissing.marker(),
-                missing.join("、")
+                Month::chinese_runs(&missing),
+                count_of(missing.len())
             ));
         }
         let late = months(Timeliness::Late);
         if !late.is_empty() {
             out.push(format!(
-                "{}：{} 的建设进度公开晚于规定日期。",
+                "{}：{} 的建设进度公开晚于规定日期{}。",
                 Lateness::ProgressLate.marker(),
-                late.join("、")
+                Month::chinese_runs(&late),
+                count_of(late.len())
             ));
         }
         for i in &f.late_notices {
@@ -417,11 +428,14 @@ impl Builder<'_> {
                 Timeliness::Late => Lateness::ProgressLate.marker(),
                 Timeliness::Missing => Lateness::ProgressMissing.marker(),
                 Timeliness::NotDue => "未到期",
+                Timeliness::Unreadable => "无法读取",
             },
-            due_by_now: m.state != Timeliness::NotDue,
+            due_by_now: !matches!(m.state, Timeliness::NotDue | Timeliness::Unreadable),
             published: published.map(date),
             percent: r.and_then(|r| val(&r.percent)).map(|d| percent_text(*d)),
-            disbursed: r.and_then(|r| val(&r.disbursed)).map(|m| self.amount(*m)),
+            // Paid to the end of the month, from the payments (a report's own figure agrees
+            // with them or is an error).
+            disbursed: r.map(|_| self.amount(m.paid)),
             body_html: r
                 .map(|r| markdown::to_html(&r.body.markdown, 4))
                 .unwrap_or_default(),
