@@ -110,12 +110,15 @@ const WEIGHTS: [u32; 17] = [
 /// A credit code with a correct check character, from a number.
 fn credit_code(n: u64) -> String {
     let chars: Vec<char> = ALPHABET.chars().collect();
-    let mut body = String::from("91440200MA");
+    let mut org: Vec<char> = vec!['M', 'A'];
     let mut x = n;
-    for _ in 0..7 {
-        body.push(chars[(x % 31) as usize]);
+    for _ in 0..6 {
+        org.push(chars[(x % 31) as usize]);
         x /= 31;
     }
+    org.push(crate::check::organisation_check(&org));
+    let mut body = String::from("91440200");
+    body.extend(org);
     let sum: u32 = body
         .chars()
         .zip(WEIGHTS)

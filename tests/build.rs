@@ -224,17 +224,17 @@ fn hostile_site() -> Site {
     );
     site.replace(
         project,
-        "name = \"韶关市某某电子商务有限公司\"",
+        "name = \"韶关市瑶乡电子商务有限公司\"",
         &format!("name = {}", p("contractor")),
     );
     site.replace(
         project,
-        "responsible = \"张某\"",
+        "responsible = \"邓志华\"",
         &format!("responsible = {}", p("responsible")),
     );
     site.replace(
         project,
-        "phone = \"0751-0000000\"",
+        "phone = \"0751-5312618\"",
         &format!("phone = {}", p("cphone")),
     );
     site.replace(
@@ -245,7 +245,7 @@ fn hostile_site() -> Site {
     site.replace(project, "unit = \"家\"", &format!("unit = {}", p("tunit")));
     site.replace(
         project,
-        "village = \"乳城镇某某村\"",
+        "village = \"乳城镇新兴村\"",
         &format!("village = {}", p("village")),
     );
     site.replace(
@@ -271,7 +271,7 @@ fn hostile_site() -> Site {
     );
     site.replace(
         notice,
-        "supplier = \"韶关市某某电子商务有限公司\"",
+        "supplier = \"韶关市瑶乡电子商务有限公司\"",
         &format!("supplier = {}", p("contractor")),
     );
     site
@@ -341,7 +341,7 @@ fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
     assert!(before.contains_key("index.html"));
     site.replace(
         "content/projects/county-service-center/index.md",
-        "responsible = \"张某\"",
+        "responsible = \"邓志华\"",
         "responsible = \"\"",
     );
     site.write(

@@ -29,13 +29,13 @@ type Case = (
 
 const CASES: &[Case] = &[
     ("syntax", "2023-06-01", &["syntax"], |s| {
-        s.replace(P, "responsible = \"张某\"", "responsible = “张某”")
+        s.replace(P, "responsible = \"邓志华\"", "responsible = “邓志华”")
     }),
     (
         "syntax-chinese-field-name",
         "2023-06-01",
         &["syntax"],
-        |s| s.replace(P, "responsible = \"张某\"", "承办单位责任人 = \"张某\""),
+        |s| s.replace(P, "responsible = \"邓志华\"", "承办单位责任人 = \"邓志华\""),
     ),
     ("syntax-encoding", "2023-06-01", &["syntax"], |s| {
         let text = s.read(NOTICE);
@@ -54,7 +54,7 @@ const CASES: &[Case] = &[
     ("required-field", "2023-06-01", &["required-field"], |s| {
         s.replace(
             P,
-            "responsible = \"张某\"                  # 承办单位责任人 (R1)\n",
+            "responsible = \"邓志华\"                  # 承办单位责任人 (R1)\n",
             "",
         )
     }),
@@ -82,7 +82,7 @@ const CASES: &[Case] = &[
         },
     ),
     ("credit-code", "2023-06-01", &["credit-code"], |s| {
-        s.replace(P, "91440232MA4W1K2X16", "91440232MA4W1K2X17")
+        s.replace(P, "91440232MA4W1K2X6M", "91440232MA4W1K2X6N")
     }),
     ("unsafe-content", "2023-06-01", &["unsafe-content"], |s| {
         s.replace(
@@ -116,7 +116,7 @@ const CASES: &[Case] = &[
         |s| {
             let other = s
                 .read(P)
-                .replace("韶关市某某电子商务有限公司", "韶关市另一家公司")
+                .replace("韶关市瑶乡电子商务有限公司", "韶关市另一家公司")
                 .replace("central = 150", "central = 100");
             s.write("content/projects/second/index.md", other);
             for month in ["2022-06", "2022-07", "2022-08"] {
@@ -137,8 +137,8 @@ const CASES: &[Case] = &[
         |s| {
             s.replace(
                 NOTICE,
-                "supplier = \"韶关市某某电子商务有限公司\"",
-                "supplier = \"韶关市某某电商有限公司\"",
+                "supplier = \"韶关市瑶乡电子商务有限公司\"",
+                "supplier = \"韶关市瑶乡电商有限公司\"",
             )
         },
     ),
@@ -172,7 +172,7 @@ const CASES: &[Case] = &[
         |s| s.replace(P, "completed = 2022-08-25", "completed = 2022-09-30"),
     ),
     ("unknown-field", "2023-06-01", &["unknown-field"], |s| {
-        s.replace(P, "phone = \"0751-0000000\"", "phnoe = \"0751-0000000\"")
+        s.replace(P, "phone = \"0751-5312618\"", "phnoe = \"0751-5312618\"")
     }),
     ("money-mismatch", "2023-06-01", &["money-mismatch"], |s| {
         s.replace(REPORT, "disbursed = 45", "disbursed = 50")

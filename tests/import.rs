@@ -8,7 +8,7 @@ use std::process::Output;
 use common::{Site, stderr};
 
 const HEADER: &str = "项目编号,项目名称,项目板块,决策文件,承办单位,统一社会信用代码,承办单位责任人,扶持资金（万元）,开工日期,完成时限,公开日期,建设内容,绩效目标";
-const ROW: &str = "cold-store,冷库建设,健全县镇村三级物流配送体系,乳工信〔2022〕15号,韶关市某某冷链物流有限公司,91440200MA52G6T3X8,李四,95,2022/6/1,2022-08-31,2022年5月30日,建设不低于 100 平方米的冷库。,冷库面积：100 平方米；冷链车 1 辆";
+const ROW: &str = "cold-store,冷库建设,健全县镇村三级物流配送体系,乳工信〔2022〕15号,韶关市鲜丰冷链物流有限公司,91440200MA52G6T30E,陈永强,95,2022/6/1,2022-08-31,2022年5月30日,建设不低于 100 平方米的冷库。,冷库面积：100 平方米；冷链车 1 辆";
 
 fn import(site: &Site, what: &str, file: &str, extra: &[&str]) -> (Output, String) {
     let path = site.path(file).to_str().unwrap().to_string();
@@ -31,8 +31,8 @@ fn assert_imported(site: &Site) {
         "start = 2022-06-01",
         "deadline = 2022-08-31",
         "[contractor]",
-        "responsible = \"李四\"",
-        "credit_code = \"91440200MA52G6T3X8\"",
+        "responsible = \"陈永强\"",
+        "credit_code = \"91440200MA52G6T30E\"",
         "[funding]",
         "central = 95",
         "[[targets]]",
@@ -176,10 +176,10 @@ fn reimporting_keeps_hand_edits_and_says_so() {
             .contains("deadline = 2022-09-30 # 经批准延期")
     );
     // A field missing from the file is filled in.
-    site.replace(NEW, "responsible = \"李四\"\n", "");
+    site.replace(NEW, "responsible = \"陈永强\"\n", "");
     let (_, text) = import(&site, "projects", "ledger.csv", &[]);
     assert!(text.contains("已更新 1 个字段"), "{text}");
-    assert!(site.read(NEW).contains("responsible = \"李四\""));
+    assert!(site.read(NEW).contains("responsible = \"陈永强\""));
     // With --overwrite the sheet wins, and the change is named.
     let (_, text) = import(&site, "projects", "ledger.csv", &["--overwrite"]);
     assert!(

@@ -87,7 +87,7 @@ fn villages_and_routes_supported_twice() {
     let site = Site::from_fixture("spec-site");
     let other = site
         .read(PROJECT)
-        .replace("韶关市某某电子商务有限公司", "韶关市另一家物流有限公司")
+        .replace("韶关市瑶乡电子商务有限公司", "韶关市另一家物流有限公司")
         .replace("central = 150", "central = 100");
     site.write("content/projects/second/index.md", other);
     let f = site.findings(AS_OF);
@@ -104,8 +104,8 @@ fn award_and_contract_notices_must_name_the_contractor() {
     let site = Site::from_fixture("spec-site");
     site.replace(
         "content/notices/award-county-service-center.md",
-        "supplier = \"韶关市某某电子商务有限公司\"",
-        "supplier = \"韶关市某某电子商务公司\"",
+        "supplier = \"韶关市瑶乡电子商务有限公司\"",
+        "supplier = \"韶关市瑶乡电子商务公司\"",
     );
     let f = site.findings(AS_OF);
     let c = only(&f, "contractor-mismatch");

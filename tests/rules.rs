@@ -46,7 +46,7 @@ fn a_site_written_from_the_spec_is_clean() {
 #[test]
 fn syntax_errors_name_line_column_and_what_to_write() {
     let site = Site::from_fixture("spec-site");
-    site.replace(PROJECT, "responsible = \"张某\"", "responsible = “张某”");
+    site.replace(PROJECT, "responsible = \"邓志华\"", "responsible = “邓志华”");
     let f = site.findings(AS_OF);
     let s = only(&f, "syntax");
     assert_eq!((s.file.as_str(), s.line), (PROJECT, Some(14)));
@@ -57,7 +57,7 @@ fn syntax_errors_name_line_column_and_what_to_write() {
     );
     let text = common::stderr(&site.run(&["check", "--as-of", AS_OF]));
     assert!(text.contains("英文双引号"), "{text}");
-    assert!(text.contains("14 | responsible = “张某”"), "{text}");
+    assert!(text.contains("14 | responsible = “邓志华”"), "{text}");
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn required_fields_of_r1_r3_r4() {
     let site = Site::from_fixture("spec-site");
     site.replace(
         PROJECT,
-        "responsible = \"张某\"                  # 承办单位责任人 (R1)\n",
+        "responsible = \"邓志华\"                  # 承办单位责任人 (R1)\n",
         "",
     );
     site.replace(
@@ -194,7 +194,7 @@ fn every_r1_field_is_required() {
             "deadline",
         ),
         (
-            "name = \"韶关市某某电子商务有限公司\"\ncredit_code",
+            "name = \"韶关市瑶乡电子商务有限公司\"\ncredit_code",
             "contractor.name",
         ),
         (
@@ -330,7 +330,7 @@ fn unknown_references_and_wrong_kinds() {
 #[test]
 fn credit_code_check_character() {
     let site = Site::from_fixture("spec-site");
-    site.replace(PROJECT, "91440232MA4W1K2X16", "91440232MA4W1K2X17");
+    site.replace(PROJECT, "91440232MA4W1K2X6M", "91440232MA4W1K2X6N");
     let f = site.findings(AS_OF);
     let c = only(&f, "credit-code");
     assert_eq!(
@@ -360,7 +360,7 @@ fn unsafe_content_names_file_and_line() {
 #[test]
 fn one_run_reports_everything_in_a_stable_order() {
     let site = Site::from_fixture("spec-site");
-    site.replace(PROJECT, "91440232MA4W1K2X16", "91440232MA4W1K2X17");
+    site.replace(PROJECT, "91440232MA4W1K2X6M", "91440232MA4W1K2X6N");
     site.replace(
         "content/documents/decision-2022-15.md",
         "issued = 2022-05-20\n",
@@ -396,7 +396,7 @@ fn one_run_reports_everything_in_a_stable_order() {
 #[test]
 fn json_has_the_spec_keys_and_everything_the_text_shows() {
     let site = Site::from_fixture("spec-site");
-    site.replace(PROJECT, "responsible = \"张某\"", "responsible = \"\"");
+    site.replace(PROJECT, "responsible = \"邓志华\"", "responsible = \"\"");
     let (code, json) = site.check_json(AS_OF);
     assert_eq!(code, 1);
     let top: Vec<&String> = json.as_object().unwrap().keys().collect();
@@ -416,7 +416,7 @@ fn json_has_the_spec_keys_and_everything_the_text_shows() {
     assert!(d["message"].as_str().unwrap().contains("承办单位责任人"));
 
     // A finding about two places, with a known fix.
-    site.replace(PROJECT, "responsible = \"\"", "responsible = \"张某\"");
+    site.replace(PROJECT, "responsible = \"\"", "responsible = \"邓志华\"");
     site.replace(
         "content/projects/county-service-center/progress/2022-07.md",
         "disbursed = 45",
@@ -443,8 +443,8 @@ fn unknown_fields_are_warnings_that_name_the_field_meant() {
     let site = Site::from_fixture("spec-site");
     site.replace(
         PROJECT,
-        "responsible = \"张某\"",
-        "\"承办单位责任人\" = \"张某\"",
+        "responsible = \"邓志华\"",
+        "\"承办单位责任人\" = \"邓志华\"",
     );
     let f = site.findings(AS_OF);
     let w = only(&f, "unknown-field");
@@ -459,8 +459,8 @@ fn a_chinese_field_name_is_a_syntax_error_that_names_the_english_one() {
     let site = Site::from_fixture("spec-site");
     site.replace(
         PROJECT,
-        "responsible = \"张某\"",
-        "承办单位责任人 = \"张某\"",
+        "responsible = \"邓志华\"",
+        "承办单位责任人 = \"邓志华\"",
     );
     let text = common::stderr(&site.run(&["check", "--as-of", AS_OF]));
     assert!(
@@ -487,7 +487,7 @@ fn exit_codes() {
         .output()
         .unwrap();
     assert_eq!(nowhere.status.code(), Some(2));
-    site.replace(PROJECT, "91440232MA4W1K2X16", "91440232MA4W1K2X17");
+    site.replace(PROJECT, "91440232MA4W1K2X6M", "91440232MA4W1K2X6N");
     assert_eq!(
         site.run(&["check", "--as-of", AS_OF]).status.code(),
         Some(1)
@@ -499,8 +499,8 @@ fn strict_turns_warnings_into_errors() {
     let site = Site::from_fixture("spec-site");
     site.replace(
         PROJECT,
-        "phone = \"0751-0000000\"",
-        "fone = \"0751-0000000\"",
+        "phone = \"0751-5312618\"",
+        "fone = \"0751-5312618\"",
     );
     assert_eq!(
         site.run(&["check", "--as-of", AS_OF]).status.code(),

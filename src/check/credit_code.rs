@@ -35,6 +35,10 @@ fn problem(code: &str) -> Option<String> {
         .zip(WEIGHTS)
         .map(|(c, w)| ALPHABET.find(*c).unwrap_or(0) as u32 * w)
         .sum();
+    // Characters 9–17 are the organisation code of GB 11714, with its own check character.
+    if let Some(why) = organisation_code_problem(&chars[8..17]) {
+        return Some(why);
+    }
     let expected = ALPHABET.as_bytes()[((31 - sum % 31) % 31) as usize] as char;
     (chars[17] != expected).then(|| {
         format!(
@@ -42,6 +46,37 @@ fn problem(code: &str) -> Option<String> {
             chars[17]
         )
     })
+}
+
+/// GB 11714-1997: eight characters (digits, or capital letters counting 10–35) weighted
+/// 3, 7, 9, 10, 5, 8, 4, 2; the check character is 11 − (sum mod 11), written X for 10 and 0
+/// for 11.
+fn organisation_code_problem(code: &[char]) -> Option<String> {
+    let expected = organisation_check(&code[..8]);
+    let written: String = code.iter().collect();
+    (code[8] != expected).then(|| {
+        format!(
+            "第 9–17 位是组织机构代码 {}-{}，它的校验位应为 {expected}，这里是 {}（GB 11714）",
+            &written[..8],
+            code[8],
+            code[8]
+        )
+    })
+}
+
+/// The check character of a GB 11714 organisation code's eight characters.
+pub fn organisation_check(body: &[char]) -> char {
+    const WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(36).unwrap_or(0) * w)
+        .sum();
+    match 11 - sum % 11 {
+        10 => 'X',
+        11 => '0',
+        n => char::from_digit(n, 10).unwrap_or('0'),
+    }
 }
 
 pub fn valid_credit_code(code: &str) -> bool {
@@ -114,5 +149,17 @@ mod tests {
         assert!(problem("91440300708461136t").unwrap().contains("大写"));
         assert!(problem("9144030070846113OT").unwrap().contains("不允许"));
         assert!(problem("91440300708461136A").unwrap().contains("应为 T"));
+        // The organisation code's own check character (the 17th) changed, and the last one
+        // made to fit the new 17: only GB 11714 finds it.
+        let mut chars: Vec<char> = "91440300708461136T".chars().collect();
+        chars[16] = '7';
+        let sum: u32 = chars[..17]
+            .iter()
+            .zip(WEIGHTS)
+            .map(|(c, w)| ALPHABET.find(*c).unwrap() as u32 * w)
+            .sum();
+        chars[17] = ALPHABET.as_bytes()[((31 - sum % 31) % 31) as usize] as char;
+        let code: String = chars.into_iter().collect();
+        assert!(problem(&code).unwrap().contains("GB 11714"), "{code}");
     }
 }

@@ -21,7 +21,7 @@ mod required_field;
 mod unknown_reference;
 mod unsafe_content;
 
-pub use credit_code::valid_credit_code;
+pub use credit_code::{organisation_check, valid_credit_code};
 pub use fund_sum_mismatch::share;
 
 use crate::derive::Derived;

@@ -96,64 +96,67 @@ impl Missing<'_> {
     }
 }
 
-/// One example line per field, to copy into the file.
+/// The line to add for a missing field: its key and what to look up for its value. No value
+/// is made up: a sample name or amount copied into a public column would be published as fact.
 fn example(kind: &str, path: &str) -> String {
     let generic = labels::generic_path(path);
     let key = generic.rsplit('.').next().unwrap_or(&generic);
     let value = match (kind, generic.as_str()) {
-        (_, "published") => "2022-05-30",
-        (_, "title") if kind == "config" => "\"××县电子商务进农村综合示范专栏\"",
-        (_, "title") => "\"……\"",
-        ("project", "name") => "\"升级县级电子商务公共服务中心\"",
-        ("project", "category") => "\"public-service\"（programme.toml 里某个板块的 id）",
-        ("project", "decision") => "\"decision-2022-15\"（决策文件的文件名，不带 .md）",
-        ("project", "start") => "2022-06-01",
-        ("project", "deadline") => "2022-08-31",
-        ("project", "contractor.name") => "\"××电子商务有限公司\"",
-        ("project", "contractor.responsible") => "\"张三\"",
-        ("project", "funding") => return "central = 150".into(),
+        (_, "published") => "年-月-日（在网站上公开的日期）",
+        (_, "title") if kind == "config" => "\"……\"（专栏名称，如“某某县电子商务进农村综合示范专栏”）",
+        (_, "title") => "\"……\"（文件或公告的标题，照原文）",
+        ("project", "name") => "\"……\"（决策文件里的项目名称，照原文）",
+        ("project", "category") => "\"……\"（programme.toml 里这个项目所属板块的 id）",
+        ("project", "decision") => "\"……\"（确定扶持这个项目的决策文件的文件名，不带 .md）",
+        ("project", "start") => "年-月-日（开工日期，照合同或开工报告）",
+        ("project", "deadline") => "年-月-日（完成时限，照决策文件或合同）",
+        ("project", "contractor.name") => "\"……\"（承办单位营业执照上的全称）",
+        ("project", "contractor.responsible") => "\"……\"（承办单位责任人的姓名，照决策文件或合同）",
+        ("project", "funding") => {
+            return "资金来源 id = 金额（照决策文件确定的扶持资金填写，每个资金来源一行，如 central = ……）".into();
+        }
         ("project", "targets") => {
-            return "[[targets]]\nindicator = \"电商产业园入驻企业\"\ntarget = 10\nunit = \"家\""
+            return "[[targets]]\nindicator = \"……\"（绩效目标的指标，照实施方案或决策文件）\ntarget = ……（目标值，数字）\nunit = \"……\"（单位）"
                 .into();
         }
-        ("project", "targets.indicator") => "\"电商产业园入驻企业\"",
-        ("project", "targets.target") => "10",
-        ("project", "disbursements.date") => "2022-07-15",
-        ("project", "disbursements.amount") => "45",
-        ("project", "disbursements.source") => "\"central\"",
-        ("project", "disbursements.purpose") => "\"……首期款\"",
-        ("progress", "percent") => "40（0 到 100 的整数或小数）",
-        ("document", "kind") => "\"decision\"",
-        ("document", "issued") => "2022-05-20",
-        ("document", "issuer") => "\"××县工业和信息化局\"",
-        ("notice", "kind") => "\"award\"",
-        ("notice", "project") => "\"county-service-center\"（项目文件夹名）",
-        ("notice", "event") => "2022-05-10",
-        ("notice", "public_until") => "2022-05-12",
-        ("notice", "supplier") => "\"××电子商务有限公司\"（与项目承办单位名称一致）",
-        ("programme", "name") => "\"××县2021年国家级电子商务进农村综合示范项目\"",
-        ("programme", "plan") => "\"implementation-plan\"（实施方案文件名，不带 .md）",
-        ("programme", "fund_rules") => "\"fund-management\"（资金与项目管理制度文件名，不带 .md）",
+        ("project", "targets.indicator") => "\"……\"（绩效目标的指标，照实施方案或决策文件）",
+        ("project", "targets.target") => "……（目标值，数字，照实施方案或决策文件）",
+        ("project", "disbursements.date") => "年-月-日（拨付凭证上的日期）",
+        ("project", "disbursements.amount") => "……（拨付凭证上的金额，数字）",
+        ("project", "disbursements.source") => "\"……\"（资金来源的 id，如中央财政资金的 id）",
+        ("project", "disbursements.purpose") => "\"……\"（拨付凭证上的用途）",
+        ("progress", "percent") => "……（本月末的总体完成比例，0 到 100 的数字）",
+        ("document", "kind") => "\"……\"（plan、fund-rules、decision、contract、acceptance、evaluation、report 或 other）",
+        ("document", "issued") => "年-月-日（成文日期，照文件落款）",
+        ("document", "issuer") => "\"……\"（发文单位，照文件落款）",
+        ("notice", "kind") => "\"……\"（tender、candidates、award、contract、complaint-decision 或 violation-record）",
+        ("notice", "project") => "\"……\"（所属项目的文件夹名）",
+        ("notice", "event") => "年-月-日（中标确定、合同签订等事项的日期，照原始文件）",
+        ("notice", "public_until") => "年-月-日（公示的最后一天）",
+        ("notice", "supplier") => "\"……\"（中标或签约单位的全称，与项目承办单位名称一致）",
+        ("programme", "name") => "\"……\"（示范项目的名称，照实施方案）",
+        ("programme", "plan") => "\"……\"（实施方案的文件名，不带 .md）",
+        ("programme", "fund_rules") => "\"……\"（资金与项目管理制度的文件名，不带 .md）",
         ("programme", "sources") => {
-            return "[[sources]]\nid = \"central\"\nname = \"中央财政资金\"\namount = 1000".into();
+            return "[[sources]]\nid = \"……\"（英文编号，如中央财政资金写 central）\nname = \"……\"（资金来源名称）\namount = ……（照实施方案或批复填写）".into();
         }
-        ("programme", "sources.id") => "\"central\"",
-        ("programme", "sources.name") => "\"中央财政资金\"",
-        ("programme", "sources.amount") => "1000",
+        ("programme", "sources.id") => "\"……\"（英文编号，如中央财政资金写 central）",
+        ("programme", "sources.name") => "\"……\"（资金来源名称，照实施方案）",
+        ("programme", "sources.amount") => "……（资金额度，照实施方案或批复）",
         ("programme", "categories") => {
-            return "[[categories]]\nid = \"public-service\"\nname = \"完善农村电子商务公共服务体系\"\nallocations = { central = 350 }".into();
+            return "[[categories]]\nid = \"……\"（英文编号）\nname = \"……\"（板块名称，照实施方案）\nallocations = { 资金来源 id = 金额 }（照实施方案的资金安排）".into();
         }
-        ("programme", "categories.id") => "\"public-service\"",
-        ("programme", "categories.name") => "\"完善农村电子商务公共服务体系\"",
-        ("config", "publisher.name") => "\"××县工业和信息化局\"",
+        ("programme", "categories.id") => "\"……\"（英文编号）",
+        ("programme", "categories.name") => "\"……\"（板块名称，照实施方案）",
+        ("config", "publisher.name") => "\"……\"（主办单位全称）",
         ("config", "channels.feedback")
         | ("config", "channels.discipline")
         | ("config", "channels.audit") => {
             return format!(
-                "[[{generic}]]\nname = \"……\"\nphone = \"……\"（phone、email、url、address 至少写一个）"
+                "[[{generic}]]\nname = \"……\"（窗口名称）\nphone = \"……\"（phone、email、url、address 至少写一个，照本单位公布的联系方式）"
             );
         }
-        ("config", _) if generic.ends_with(".name") => "\"县纪委监委\"",
+        ("config", _) if generic.ends_with(".name") => "\"……\"（窗口名称）",
         _ => "\"……\"",
     };
     format!("{key} = {value}")
@@ -398,7 +401,7 @@ mod tests {
             d[0].hint
                 .as_deref()
                 .unwrap()
-                .contains("在 [contractor] 下面加一行：responsible = \"张三\"")
+                .contains("在 [contractor] 下面加一行：responsible = \"……\"（承办单位责任人的姓名")
         );
     }
 

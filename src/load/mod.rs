@@ -1,6 +1,7 @@
 //! Stage 1, **load**: files in, domain types out. Every problem found on the way becomes a
 //! diagnostic; only a missing or unreadable site is an I/O error.
 
+pub mod mistakes;
 pub mod records;
 pub mod toml_reader;
 
@@ -54,6 +55,7 @@ pub fn load_project(
 ) -> Result<(Option<Project>, Vec<Diagnostic>, SourceMap), LoadError> {
     let mut l = Loader {
         root,
+        unit: "万元".into(),
         out: Vec::new(),
         broken: BTreeSet::new(),
         sources: SourceMap::new(root),
@@ -85,6 +87,7 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
     }
     let mut l = Loader {
         root,
+        unit: "万元".into(),
         out: Vec::new(),
         broken: BTreeSet::new(),
         sources: SourceMap::new(root),
@@ -92,19 +95,17 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
     };
 
     let config = match l.read("config.toml")? {
-        Some(src) => {
-            let doc = TomlDoc::new(&src.path, "config", &src.text, 1);
-            match doc.parse(&mut l.out) {
-                Some(table) => records::config(doc.root(&table), &mut l.out),
-                None => l.broken(
-                    &src.path,
-                    Config {
-                        file: src.path.clone(),
-                        ..Config::default()
-                    },
-                ),
-            }
-        }
+        Some(src) => l.toml_record(
+            &src.path,
+            "config",
+            &src.text,
+            1,
+            records::config,
+            || Config {
+                file: src.path.clone(),
+                ..Config::default()
+            },
+        ),
         None => Config {
             file: "config.toml".into(),
             ..Config::default()
@@ -112,6 +113,9 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
     };
 
     let programme = l.programme()?;
+    if let Some(unit) = programme.as_ref().and_then(|p| text(&p.unit)) {
+        l.unit = unit.to_string();
+    }
     let documents = l.flat_records(
         "content/documents",
         records::document,
@@ -153,6 +157,8 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
 
 struct Loader<'r> {
     root: &'r Path,
+    /// The programme's unit, for reading amounts written with a unit.
+    unit: String,
     out: Vec<Diagnostic>,
     broken: BTreeSet<String>,
     sources: SourceMap,
@@ -231,17 +237,45 @@ impl<'r> Loader<'r> {
                 ..Programme::default()
             }));
         };
-        let doc = TomlDoc::new(&src.path, "programme", &src.text, 1);
-        Ok(Some(match doc.parse(&mut self.out) {
-            Some(table) => records::programme(doc.root(&table), &mut self.out),
-            None => self.broken(
-                rel,
-                Programme {
-                    file: rel.into(),
-                    ..Programme::default()
-                },
-            ),
-        }))
+        Ok(Some(self.toml_record(
+            rel,
+            "programme",
+            &src.text,
+            1,
+            records::programme,
+            || Programme {
+                file: rel.into(),
+                ..Programme::default()
+            },
+        )))
+    }
+
+    /// Reads one TOML text (a `.toml` file or a record's front matter): each syntax error is
+    /// reported once at its cause and the rest is read; a file read in part or not at all is
+    /// marked broken, so that no finding rests on it.
+    fn toml_record<T>(
+        &mut self,
+        rel: &str,
+        kind: &'static str,
+        text: &str,
+        first_line: u32,
+        read: impl FnOnce(toml_reader::Table, &mut Vec<Diagnostic>) -> T,
+        placeholder: impl FnOnce() -> T,
+    ) -> T {
+        let repaired = toml_reader::repair(rel, kind, text, first_line, &self.unit);
+        if !repaired.diagnostics.is_empty() {
+            self.broken.insert(rel.to_string());
+        }
+        self.out.extend(repaired.diagnostics);
+        if !repaired.readable {
+            return placeholder();
+        }
+        let doc = TomlDoc::new(rel, kind, repaired.text.as_deref().unwrap_or(text), first_line)
+            .with_unit(&self.unit);
+        match doc.parse() {
+            Some(table) => read(doc.root(&table), &mut self.out),
+            None => self.broken(rel, placeholder()),
+        }
     }
 
     /// Parses a `.md` record file; returns `None` (after reporting) when it cannot be read.
@@ -263,11 +297,15 @@ impl<'r> Loader<'r> {
                 return Ok(self.broken(rel, placeholder()));
             }
         };
-        let doc = TomlDoc::new(&src.path, kind, split.toml, 2);
-        Ok(match doc.parse(&mut self.out) {
-            Some(table) => read(doc.root(&table), split.body, &mut self.out),
-            None => self.broken(rel, placeholder()),
-        })
+        let body = split.body;
+        Ok(self.toml_record(
+            rel,
+            kind,
+            split.toml,
+            2,
+            |table, diags| read(table, body, diags),
+            placeholder,
+        ))
     }
 
     /// Records that are one `.md` file each, anywhere under `dir`, named by file stem.
@@ -275,6 +313,7 @@ impl<'r> Loader<'r> {
     fn child(&self) -> Loader<'r> {
         Loader {
             root: self.root,
+            unit: self.unit.clone(),
             out: Vec::new(),
             broken: BTreeSet::new(),
             sources: SourceMap::new(self.root),

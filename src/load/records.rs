@@ -1,6 +1,6 @@
 //! One function per kind of record: TOML table in, domain type out, problems reported.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Fix};
 use crate::load::toml_reader::{INVALID_VALUE, Table, number, percentage};
 use crate::model::*;
 
@@ -155,8 +155,8 @@ pub fn programme(mut t: Table, d: &mut Diags) -> Programme {
                     "allocations",
                     d,
                     |v| number(v).map(crate::money::Money),
-                    "金额（数字）",
-                    "350",
+                    "数字",
+                    "不加引号的数字",
                 )
                 .1;
             cat.shares = c
@@ -172,12 +172,7 @@ pub fn programme(mut t: Table, d: &mut Diags) -> Programme {
 
 pub fn document(id: String, mut t: Table, body: Body, d: &mut Diags) -> Document {
     let file = t.doc().file.to_string();
-    let kind = kind_field(
-        &mut t,
-        d,
-        DocKind::from_key,
-        &DocKind::ALL.map(DocKind::key),
-    );
+    let kind = kind_field(&mut t, d, &DocKind::ALL, DocKind::key, DocKind::label);
     let doc = Document {
         id,
         file,
@@ -222,8 +217,8 @@ pub fn project(id: String, mut t: Table, body: Body, d: &mut Diags) -> Project {
         "funding",
         d,
         |v| number(v).map(crate::money::Money),
-        "金额（数字）",
-        "150",
+        "数字",
+        "不加引号的数字",
     );
     p.funding = Funding { line, entries };
     p.targets = t
@@ -310,12 +305,7 @@ pub fn progress(
 
 pub fn notice(id: String, mut t: Table, body: Body, d: &mut Diags) -> Notice {
     let file = t.doc().file.to_string();
-    let kind = kind_field(
-        &mut t,
-        d,
-        NoticeKind::from_key,
-        &NoticeKind::ALL.map(NoticeKind::key),
-    );
+    let kind = kind_field(&mut t, d, &NoticeKind::ALL, NoticeKind::key, NoticeKind::label);
     let n = Notice {
         id,
         file,
@@ -333,32 +323,53 @@ pub fn notice(id: String, mut t: Table, body: Body, d: &mut Diags) -> Notice {
     n
 }
 
-/// The `kind` field, one of a fixed list of keys.
-fn kind_field<K>(
+/// The `kind` field, one of a fixed list of keys; written as its Chinese name, or in capitals,
+/// the key is offered as the fix.
+fn kind_field<K: Copy>(
     t: &mut Table,
     d: &mut Diags,
-    parse: fn(&str) -> Option<K>,
-    keys: &[&str],
+    all: &[K],
+    key: fn(K) -> &'static str,
+    label: fn(K) -> &'static str,
 ) -> Field<K> {
     let raw = t.string("kind", d)?;
-    match parse(raw.value.trim()) {
-        Some(k) => Some(raw.map(|_| k)),
-        None => {
-            d.push(
-                Diagnostic::new(
-                    INVALID_VALUE,
-                    t.doc().file,
-                    format!(
-                        "kind = \"{}\" 不是可用的类别；可用：{}",
-                        raw.value,
-                        keys.join("、")
-                    ),
-                )
-                .span(raw.line, raw.col, raw.width)
-                .field("kind")
-                .hint(format!("例如：kind = \"{}\"", keys[0])),
-            );
-            None
-        }
+    let written = raw.value.trim();
+    if let Some(k) = all.iter().find(|k| key(**k) == written) {
+        return Some(raw.map(|_| *k));
     }
+    let meant = all.iter().find(|k| {
+        key(**k).eq_ignore_ascii_case(written) || label(**k) == written || written.replace('_', "-") == key(**k)
+    });
+    let keys: Vec<String> = all
+        .iter()
+        .map(|k| format!("{}（{}）", key(*k), label(*k)))
+        .collect();
+    let mut diag = Diagnostic::new(
+        INVALID_VALUE,
+        t.doc().file,
+        format!(
+            "kind = \"{}\" 不是可用的类别；可用：{}",
+            raw.value,
+            keys.join("、")
+        ),
+    )
+    .span(raw.line, raw.col, raw.width)
+    .field("kind");
+    match meant {
+        Some(k) => {
+            diag = diag.hint(format!("写成 kind = \"{}\"", key(*k)));
+            let line_text = t
+                .doc()
+                .text
+                .lines()
+                .nth((raw.line - t.doc().first_line) as usize)
+                .unwrap_or("");
+            if let Some(fix) = Fix::value(raw.line, line_text, &format!("\"{}\"", key(*k))) {
+                diag = diag.fix(fix);
+            }
+        }
+        None => diag = diag.hint("从上面可用的类别里选一个，写英文的那个"),
+    }
+    d.push(diag);
+    None
 }

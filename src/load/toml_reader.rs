@@ -8,7 +8,8 @@ use toml::Spanned as TSpanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::date::{Date, Month};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Fix};
+use crate::load::mistakes;
 use crate::labels;
 use crate::model::{Entries, Field, Spanned};
 use crate::money::{Money, parse_decimal};
@@ -24,6 +25,8 @@ pub struct TomlDoc<'a> {
     pub text: &'a str,
     /// The line of the file on which `text` begins.
     pub first_line: u32,
+    /// The programme's unit, for amounts written with one.
+    pub unit: String,
     index: LineIndex,
 }
 
@@ -34,8 +37,15 @@ impl<'a> TomlDoc<'a> {
             kind,
             text,
             first_line,
+            unit: "万元".into(),
             index: LineIndex::new(text),
         }
+    }
+
+    /// The same document, reading amounts in `unit`.
+    pub fn with_unit(mut self, unit: &str) -> Self {
+        self.unit = unit.to_string();
+        self
     }
 
     /// Line, column and width (in characters) of a byte range of `text`.
@@ -58,35 +68,10 @@ impl<'a> TomlDoc<'a> {
         }
     }
 
-    /// Parses the text, reporting every syntax error; returns the table if there was none.
-    pub fn parse(&self, diags: &mut Vec<Diagnostic>) -> Option<DeTable<'a>> {
+    /// Parses a text without syntax errors (see [`repair`]); `None` if it has any.
+    pub fn parse(&self) -> Option<DeTable<'a>> {
         let (table, errors) = DeTable::parse_recoverable(self.text);
-        if errors.is_empty() {
-            return Some(table.into_inner());
-        }
-        for e in errors {
-            let span = e.span().unwrap_or(0..0);
-            let (line, col, width) = self.pos(span);
-            let line_text = self
-                .text
-                .lines()
-                .nth((line - self.first_line) as usize)
-                .unwrap_or("");
-            let mut d = Diagnostic::new(
-                SYNTAX,
-                self.file,
-                format!(
-                    "TOML 格式错误（第 {line} 行第 {col} 列）：{}",
-                    translate(e.message())
-                ),
-            )
-            .span(line, col, width);
-            if let Some(h) = syntax_hint(self.kind, e.message(), line_text) {
-                d = d.hint(h);
-            }
-            diags.push(d);
-        }
-        None
+        errors.is_empty().then(|| table.into_inner())
     }
 
     /// The root table of the document.
@@ -99,6 +84,235 @@ impl<'a> TomlDoc<'a> {
             asked: Vec::new(),
         }
     }
+}
+
+/// Syntax errors are repaired one at a time; a text needing more than this is read no further.
+const MAX_REPAIRS: usize = 20;
+
+/// A TOML text read as far as it goes. Each syntax error is reported once, at its cause, with
+/// the edit that fixes it when the right text follows from what was written; the line at fault
+/// is then left out and the rest read again, so that one mistake gives one finding and the rest
+/// of the record is still known.
+pub struct Repaired {
+    /// The text with the faulty lines blanked, when there were any.
+    pub text: Option<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether what is left parses; if not, nothing of the file can be used.
+    pub readable: bool,
+}
+
+pub fn repair(file: &str, kind: &'static str, text: &str, first_line: u32, unit: &str) -> Repaired {
+    let mut current: Option<String> = None;
+    let mut diagnostics = Vec::new();
+    let mut blanked: Vec<usize> = Vec::new();
+    for _ in 0..MAX_REPAIRS {
+        let t = current.as_deref().unwrap_or(text);
+        let (_, errors) = DeTable::parse_recoverable(t);
+        let Some(first) = errors
+            .into_iter()
+            .min_by_key(|e| e.span().map_or(usize::MAX, |s| s.start))
+        else {
+            return Repaired {
+                text: current,
+                diagnostics,
+                readable: true,
+            };
+        };
+        let doc = TomlDoc::new(file, kind, t, first_line);
+        let (line, col, width) = doc.pos(first.span().unwrap_or(0..0));
+        let index = (line - first_line) as usize;
+        if blanked.contains(&index) {
+            // Leaving the line out did not help: the fault spans lines (an unclosed string or
+            // list); what follows cannot be read reliably.
+            break;
+        }
+        let original = text.lines().nth(index).unwrap_or("");
+        diagnostics.push(syntax_finding(
+            file,
+            kind,
+            &table_of(text, index),
+            original,
+            first.message(),
+            (line, col, width),
+            unit,
+        ));
+        blanked.push(index);
+        current = Some(blank_line(t, index));
+    }
+    Repaired {
+        text: current,
+        diagnostics,
+        readable: false,
+    }
+}
+
+/// The text with one line made spaces (byte for byte, so that every place stays where it was).
+fn blank_line(text: &str, index: usize) -> String {
+    text.split_inclusive('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            if i == index {
+                let body = l.trim_end_matches(['\n', '\r']);
+                format!("{}{}", " ".repeat(body.len()), &l[body.len()..])
+            } else {
+                l.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The table a line is in: the last `[header]` or `[[header]]` above it (empty at the top).
+fn table_of(text: &str, index: usize) -> String {
+    text.lines()
+        .take(index)
+        .filter_map(|l| {
+            let l = l.trim();
+            let inner = l.strip_prefix("[[").and_then(|x| x.split_once("]]"))
+                .or_else(|| l.strip_prefix('[').and_then(|x| x.split_once(']')))?;
+            Some(inner.0.trim().to_string())
+        })
+        .last()
+        .unwrap_or_default()
+}
+
+/// One syntax error at its cause: what is wrong in Chinese, and the corrected line when it
+/// follows from what was written.
+fn syntax_finding(
+    file: &str,
+    kind: &str,
+    table: &str,
+    line_text: &str,
+    message: &str,
+    (line, col, width): (u32, u32, u32),
+    unit: &str,
+) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        SYNTAX,
+        file,
+        format!("TOML 格式错误（第 {line} 行第 {col} 列）：{}", translate(message)),
+    )
+    .span(line, col, width);
+    let mut notes: Vec<String> = Vec::new();
+    let mut fixed = line_text.to_string();
+    // A field name in Chinese: the English one, when it is a field of this table.
+    if let Some(hint) = chinese_key_hint(kind, table, line_text) {
+        d = d.hint(hint.0);
+        if let Some(renamed) = hint.1 {
+            fixed = renamed;
+        } else {
+            return d;
+        }
+    }
+    if let Some((half, names)) = mistakes::half_width(&fixed) {
+        notes.push(format!(
+            "用了{}：TOML 的标点要用英文半角（切换到英文输入法再打）",
+            names.join("、")
+        ));
+        fixed = half;
+    }
+    if let Some((key, value)) = fixed.split_once('=') {
+        let (key, value) = (key.trim(), value.trim());
+        let value = value.find(" #").map_or(value, |i| value[..i].trim_end());
+        let expect = mistakes::expect(table, key.trim_matches('"'));
+        if let Some(v) = mistakes::as_expected(expect, value, unit)
+            && v != value
+        {
+            notes.push(match expect {
+                mistakes::Expect::Date => {
+                    "日期写成 年-月-日（月和日都写两位），不加引号".to_string()
+                }
+                _ => format!(
+                    "金额、数量和比例只写数字，不加引号、单位、百分号或千分位逗号（金额的单位是 {unit}）"
+                ),
+            });
+            fixed = Fix::value(line, &fixed, &v)
+                .and_then(|f| match f {
+                    Fix::Replace { text, .. } => Some(text),
+                    _ => None,
+                })
+                .unwrap_or(fixed);
+        } else if expect == mistakes::Expect::Text
+            && !value.is_empty()
+            && !value.starts_with(['"', '\'', '[', '{'])
+            && message.contains("quoted")
+        {
+            notes.push("文字要用英文双引号 \" 括起来".into());
+            fixed = Fix::value(line, &fixed, &format!("\"{}\"", value.replace('"', "\\\"")))
+                .and_then(|f| match f {
+                    Fix::Replace { text, .. } => Some(text),
+                    _ => None,
+                })
+                .unwrap_or(fixed);
+        }
+    }
+    // The corrected line is offered only if it is itself good TOML.
+    let standalone = fixed.trim();
+    let parses = !standalone.is_empty()
+        && fixed != line_text
+        && DeTable::parse(standalone).is_ok_and(|t| !t.get_ref().is_empty() || standalone.starts_with('['));
+    if parses {
+        d = d.fix(Fix::Replace {
+            line,
+            text: fixed,
+        });
+    }
+    if !notes.is_empty() {
+        d.message = format!("第 {line} 行{}", notes.join("；"));
+        d.hint = Some(match (&d.hint, parses) {
+            (Some(h), _) => h.clone(),
+            (None, true) => "照下面的“修改”改正这一行".into(),
+            (None, false) => "按上面的说明改正这一行".into(),
+        });
+    } else if d.hint.is_none()
+        && let Some(h) = syntax_hint(message, line_text)
+    {
+        d = d.hint(h);
+    }
+    d
+}
+
+/// The line with its key (or the name in its `[header]`) renamed.
+fn rename_key(line: &str, from: &str, to: &str) -> Option<String> {
+    let body = line.trim_start();
+    let indent = &line[..line.len() - body.len()];
+    let open = body.len() - body.trim_start_matches('[').len();
+    let rest = body[open..].strip_prefix(from)?;
+    let next = rest.chars().next();
+    if next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return None;
+    }
+    Some(format!("{indent}{}{to}{rest}", &body[..open]))
+}
+
+/// For a field name written in Chinese: what to write instead, and the line with the English
+/// name when the field belongs to the table the line is in.
+fn chinese_key_hint(kind: &str, current: &str, line: &str) -> Option<(String, Option<String>)> {
+    let (raw_key, rest) = line.split_once(['=', '＝']).unwrap_or((line, ""));
+    let key = raw_key.trim();
+    if key.is_ascii() || key.starts_with(['"', '\'', '[', '【']) {
+        return None;
+    }
+    Some(match labels::field_for_label(kind, key) {
+        Some(path) => {
+            let (table, field) = path.rsplit_once('.').unwrap_or(("", path));
+            let indent = &raw_key[..raw_key.len() - raw_key.trim_start().len()];
+            if table.is_empty() || labels::generic_path(current) == table {
+                (
+                    format!("字段名要用英文：把 {key} 改成 {field}"),
+                    Some(format!("{indent}{field} ={rest}")),
+                )
+            } else {
+                (
+                    format!("字段名要用英文：把 {key} 改成 {field}（写在 [{table}] 下面）"),
+                    None,
+                )
+            }
+        }
+        None => (
+            "字段名要用英文字母、数字和下划线，例如 name、deadline；字段说明见 README".into(),
+            None,
+        ),
+    })
 }
 
 /// The parser's English messages, in Chinese where we know them.
@@ -114,6 +328,14 @@ fn translate(message: &str) -> String {
         ("invalid date", "日期写法不对"),
         ("key with no value", "等号后面没有值"),
         ("invalid leading zero", "数字不能以 0 开头"),
+        ("missing comma between array elements", "列表的两项之间缺少英文逗号 ,"),
+        ("invalid unquoted key", "字段名里有不能用的字符"),
+        ("unexpected content", "这里有多余的内容"),
+        ("invalid string", "文字写法不对"),
+        ("invalid inline table", "花括号 { } 里的写法不对"),
+        ("invalid array", "方括号 [ ] 里的写法不对"),
+        ("invalid number", "数字写法不对"),
+        ("extra assignment between key-value pairs", "一行只能写一个字段"),
     ];
     for (en, zh) in KNOWN {
         if message.contains(en) {
@@ -124,24 +346,7 @@ fn translate(message: &str) -> String {
 }
 
 /// What to write instead, judged from the line the error is on.
-fn syntax_hint(kind: &str, message: &str, line: &str) -> Option<String> {
-    let key = line.split_once('=').map_or(line, |(k, _)| k).trim();
-    if !key.is_ascii() && !key.starts_with(['"', '\'', '[']) {
-        return Some(match labels::field_for_label(kind, key) {
-            Some(path) => {
-                let (table, field) = path.rsplit_once('.').unwrap_or(("", path));
-                let place = if table.is_empty() {
-                    String::new()
-                } else {
-                    format!("（写在 [{table}] 下面）")
-                };
-                format!("字段名要用英文：把 {key} 改成 {field}{place}")
-            }
-            None => {
-                "字段名要用英文字母、数字和下划线，例如 name、deadline；字段说明见 README".into()
-            }
-        });
-    }
+fn syntax_hint(message: &str, line: &str) -> Option<String> {
     if line.contains(['“', '”', '‘', '’']) {
         return Some("文字要用英文双引号 \" 括起来，不能用中文引号 “ ”".into());
     }
@@ -161,11 +366,8 @@ fn syntax_hint(kind: &str, message: &str, line: &str) -> Option<String> {
             "电话号码等以 0 开头的内容要加英文双引号，例如 phone = \"0751-5383488\"".into(),
         );
     }
-    if message.contains("must be quoted")
-        && let Some((key, v)) = line.split_once('=')
-    {
-        let v = v.trim().trim_matches(['"', '\'']);
-        return Some(format!("写成 {} = \"{}\"", key.trim(), v));
+    if message.contains("must be quoted") {
+        return Some("文字用英文双引号括起来；金额、数量、比例和日期不加引号".into());
     }
     if message.contains("duplicate key") {
         return Some(
@@ -222,20 +424,56 @@ impl<'t, 'a> Table<'t, 'a> {
     ) {
         let (line, col, width) = self.doc.pos(value.span());
         let path = self.path(key);
-        diags.push(
-            Diagnostic::new(
-                INVALID_VALUE,
-                self.doc.file,
-                format!(
-                    "{} 应为{expected}，这里写的是{}",
-                    labels::describe(self.doc.kind, &path),
-                    type_name(value.get_ref())
-                ),
-            )
-            .span(line, col, width)
-            .field(path)
-            .hint(format!("例如：{key} = {example}")),
-        );
+        let written = self.doc.text.get(value.span()).unwrap_or("");
+        let kind = match expected {
+            "数字" | "整数" => mistakes::Expect::Number,
+            e if e.starts_with("日期") => mistakes::Expect::Date,
+            e if e.starts_with("文字（") => mistakes::Expect::Text,
+            _ => mistakes::Expect::Unknown,
+        };
+        let meant = match kind {
+            mistakes::Expect::Text if matches!(value.get_ref(), DeValue::Integer(_) | DeValue::Float(_) | DeValue::Boolean(_)) => {
+                Some(format!("\"{}\"", written.trim()))
+            }
+            other => mistakes::as_expected(other, written, &self.doc.unit),
+        };
+        let line_text = self
+            .doc
+            .text
+            .lines()
+            .nth((line - self.doc.first_line) as usize)
+            .unwrap_or("");
+        let fix = meant
+            .as_deref()
+            .filter(|_| line_text.trim_start().starts_with(key))
+            .and_then(|m| Fix::value(line, line_text, m));
+        let hint = match (&meant, kind) {
+            (Some(m), _) => format!("写成 {key} = {m}"),
+            (None, mistakes::Expect::Number) => format!(
+                "写成不加引号的数字（金额以 {} 为单位，比例不写 %），照批复文件、合同或凭证上的数填写",
+                self.doc.unit
+            ),
+            (None, mistakes::Expect::Date) => {
+                "写成 年-月-日 的日期（如 2022-06-30 这样，不加引号），照原始文件上的日期填写".into()
+            }
+            (None, _) => format!("写法：{key} = {example}"),
+        };
+        let mut d = Diagnostic::new(
+            INVALID_VALUE,
+            self.doc.file,
+            format!(
+                "{} 应为{expected}，这里写的是{}",
+                labels::describe(self.doc.kind, &path),
+                type_name(value.get_ref())
+            ),
+        )
+        .span(line, col, width)
+        .field(path)
+        .hint(hint);
+        if let Some(fix) = fix {
+            d = d.fix(fix);
+        }
+        diags.push(d);
     }
 
     fn at<T>(&self, key: &TSpanned<std::borrow::Cow<'a, str>>, value: T) -> Spanned<T> {
@@ -291,7 +529,7 @@ impl<'t, 'a> Table<'t, 'a> {
             _ => None,
         };
         if parsed.is_none() {
-            self.wrong_type(diags, key, v, "日期（年-月-日）", "2022-06-30");
+            self.wrong_type(diags, key, v, "日期（年-月-日）", "年-月-日");
         }
         Some(self.at(k, parsed?))
     }
@@ -313,7 +551,7 @@ impl<'t, 'a> Table<'t, 'a> {
         match number(v.get_ref()) {
             Some(d) => Some(self.at(k, d)),
             None => {
-                self.wrong_type(diags, key, v, "数字", "150 或 35.5");
+                self.wrong_type(diags, key, v, "数字", "不加引号的数字");
                 None
             }
         }
@@ -330,7 +568,7 @@ impl<'t, 'a> Table<'t, 'a> {
             _ => None,
         };
         if parsed.is_none() {
-            self.wrong_type(diags, key, v, "整数", "10");
+            self.wrong_type(diags, key, v, "整数", "不加引号的整数");
         }
         Some(self.at(k, parsed?))
     }
@@ -476,6 +714,18 @@ impl<'t, 'a> Table<'t, 'a> {
                 let label = labels::label(self.doc.kind, &self.path(meant)).unwrap_or(meant);
                 d.message = format!("{place}字段 {key} 不认识：是不是要写 {meant}（{label}）？");
                 d = d.hint(format!("把 {key} 改成 {meant}"));
+                let line_text = self
+                    .doc
+                    .text
+                    .lines()
+                    .nth((line - self.doc.first_line) as usize)
+                    .unwrap_or("");
+                if let Some(renamed) = rename_key(line_text, key, meant) {
+                    d = d.fix(Fix::Replace {
+                        line,
+                        text: renamed,
+                    });
+                }
             } else {
                 let known: Vec<&str> = self.asked.clone();
                 d = d.hint(format!("这里可用的字段：{}", known.join("、")));
@@ -525,7 +775,7 @@ mod tests {
         let text = "name = \"x\"\namount = 35.50\n\n[contractor]\nresponsable = \"张某\"\n";
         let doc = TomlDoc::new("p.md", "project", text, 2);
         let mut diags = Vec::new();
-        let table = doc.parse(&mut diags).unwrap();
+        let table = doc.parse().unwrap();
         let mut root = doc.root(&table);
         let name = root.string("name", &mut diags).unwrap();
         assert_eq!((name.line, name.col, name.width), (2, 1, 4));
@@ -548,16 +798,75 @@ mod tests {
     }
 
     #[test]
-    fn reports_every_syntax_error_with_a_hint() {
-        let text = "a = “中文”\nb = 2022/06/30\nc = 1\n";
+    fn reports_each_syntax_error_once_with_its_fix_and_reads_the_rest() {
+        let text = "title = “中文”\npublished = 2022/06/30\nc = 1\n";
         let doc = TomlDoc::new("c.toml", "config", text, 1);
-        let mut diags = Vec::new();
-        assert!(doc.parse(&mut diags).is_none());
+        assert!(doc.parse().is_none());
+        let r = repair("c.toml", "document", text, 1, "万元");
+        assert!(r.readable);
+        let diags = r.diagnostics;
         assert_eq!(diags.len(), 2, "{diags:?}");
         assert_eq!(diags[0].line, Some(1));
-        assert!(diags[0].hint.as_deref().unwrap().contains("英文双引号"));
+        assert!(diags[0].message.contains("中文引号"), "{}", diags[0].message);
+        assert_eq!(
+            diags[0].fix,
+            Some(Fix::Replace {
+                line: 1,
+                text: "title = \"中文\"".into()
+            })
+        );
         assert_eq!(diags[1].line, Some(2));
-        assert!(diags[1].hint.as_deref().unwrap().contains("2022-06-30"));
+        assert_eq!(
+            diags[1].fix,
+            Some(Fix::Replace {
+                line: 2,
+                text: "published = 2022-06-30".into()
+            })
+        );
+        // The rest of the record is still read.
+        let repaired = r.text.unwrap();
+        let doc = TomlDoc::new("c.toml", "config", &repaired, 1);
+        let table = doc.parse().unwrap();
+        assert!(table.get("c").is_some());
+    }
+
+    #[test]
+    fn one_full_width_comma_is_one_finding() {
+        let text = "name = \"x\"\nprohibited_uses = [\"征地拆迁\"，\"人员经费\"，\"网络交易平台购买流量\"]\nyear = 2021\n";
+        let r = repair("content/programme.toml", "programme", text, 1, "万元");
+        assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+        let d = &r.diagnostics[0];
+        assert!(d.message.contains("中文逗号"), "{}", d.message);
+        assert_eq!(
+            d.fix,
+            Some(Fix::Replace {
+                line: 2,
+                text: "prohibited_uses = [\"征地拆迁\",\"人员经费\",\"网络交易平台购买流量\"]".into()
+            })
+        );
+    }
+
+    #[test]
+    fn amounts_with_units_and_separators_become_numbers() {
+        for (written, meant) in [
+            ("central = 100万元", "central = 100"),
+            ("central = 1,500", "central = 1500"),
+            ("amount = 1,500", "amount = 1500"),
+            ("percent = 40%", "percent = 40"),
+            ("percent = “62”", "percent = 62"),
+        ] {
+            let text = format!("[funding]\n{written}\n");
+            let r = repair("p.md", "project", &text, 1, "万元");
+            assert_eq!(r.diagnostics.len(), 1, "{written}: {:?}", r.diagnostics);
+            assert_eq!(
+                r.diagnostics[0].fix,
+                Some(Fix::Replace {
+                    line: 2,
+                    text: meant.into()
+                }),
+                "{written}"
+            );
+        }
     }
 
     #[test]
@@ -565,7 +874,7 @@ mod tests {
         let text = "deadline = \"明年\"\npercent = \"很多\"\ntargets = 3\n";
         let doc = TomlDoc::new("p.md", "project", text, 1);
         let mut diags = Vec::new();
-        let table = doc.parse(&mut diags).unwrap();
+        let table = doc.parse().unwrap();
         let mut root = doc.root(&table);
         assert!(root.date("deadline", &mut diags).is_none());
         assert!(root.decimal("percent", &mut diags).is_none());
