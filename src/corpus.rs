@@ -393,15 +393,15 @@ pub fn generate(dir: &Path, projects: usize, months: u32) -> Result<usize, Strin
 }
 
 const CONFIG: &str = r#"title = "性能测试专栏"
-base_url = "https://www.example.gov.cn/zl/bench"
+base_url = "https://zl.gongkai-bench.cn/bench"
 
 [publisher]
 name = "县工业和信息化局"
-phone = "0751-0000000"
+phone = "0751-5383488"
 
 [[channels.feedback]]
 name = "县工信局电子商务股"
-phone = "0751-0000000"
+phone = "0751-5383488"
 
 [[channels.discipline]]
 name = "县纪委监委"
@@ -409,7 +409,7 @@ phone = "12388"
 
 [[channels.audit]]
 name = "县审计局"
-phone = "0751-0000001"
+phone = "0751-5380316"
 "#;
 
 #[cfg(test)]

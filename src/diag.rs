@@ -141,6 +141,17 @@ impl Diagnostic {
         }
     }
 
+    /// A finding of a rule whose findings outside R1 and R4 are warnings, on such a field.
+    pub fn lesser(mut self) -> Self {
+        debug_assert!(
+            crate::rules::by_id(self.rule).is_some_and(|r| r.lesser_elsewhere),
+            "{} declares one severity",
+            self.rule
+        );
+        self.severity = Severity::Warning;
+        self
+    }
+
     /// Another place the finding is about.
     pub fn related(mut self, file: impl Into<String>, line: Option<u32>) -> Self {
         self.related.push(Related {

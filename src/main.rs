@@ -190,8 +190,10 @@ fn main() -> ExitCode {
             Ok(n) => {
                 println!("已在 {} 新建站点（{n} 个文件）。下一步：", dir.display());
                 println!("  cd {}", dir.display());
+                println!(
+                    "  gongkai check    # 示例里的 ××、张三、0000-0000000 等占位内容要换成本县的真实信息，这里逐条列出文件和行"
+                );
                 println!("  gongkai serve    # 预览，改文件后自动刷新");
-                println!("  gongkai check    # 检查");
                 println!("  gongkai build    # 生成网站到 public/");
                 ExitCode::SUCCESS
             }

@@ -26,6 +26,8 @@ pub struct Rule {
     pub remedy: &'static str,
     /// The short public marker lists and timelines show when it fires (warnings only).
     pub marker: Option<&'static str>,
+    /// An error rule whose findings on fields outside R1 and R4 are warnings.
+    pub lesser_elsewhere: bool,
 }
 
 const fn error(
@@ -41,6 +43,7 @@ const fn error(
         meaning,
         remedy,
         marker: None,
+        lesser_elsewhere: false,
     }
 }
 
@@ -58,6 +61,7 @@ const fn warning(
         meaning,
         remedy: public,
         marker,
+        lesser_elsewhere: false,
     }
 }
 
@@ -159,6 +163,15 @@ pub const DATE_ORDER: &Rule = &error(
     "日期先后颠倒：完工早于开工、验收早于完工、公开早于成文或决策文件印发、拨付早于决策文件、进度月份早于开工、同一项目的招标→候选人公示→中标→合同顺序颠倒、招标公示期未结束就确定中标",
     "以原始文件（批复、合同、公告、拨付凭证）上的日期为准改正；信息里写明了两处日期所在的文件和行",
 );
+pub const PLACEHOLDER: &Rule = &Rule {
+    lesser_elsewhere: true,
+    ..error(
+        "placeholder",
+        "R1、R4：不完整不得分",
+        "公开的字段里写的是占位内容（张三、某某、××、待定、暂无、0000-0000000、示例网址、新建站点模板里的示例值）：承办单位、责任人、绩效目标、监督举报窗口等 R1/R4 必须公开的字段是错误，其他字段是警告",
+        "照原始文件写上真实内容；其他字段暂时没有可以删掉那一行",
+    )
+};
 pub const TEMPLATE: &Rule = &error(
     "template",
     "SPEC §6：主题模板",
@@ -236,6 +249,7 @@ pub const ALL: &[&Rule] = &[
     CONTRACTOR_MISMATCH,
     MONEY_MISMATCH,
     DATE_ORDER,
+    PLACEHOLDER,
     TEMPLATE,
     PROGRESS_MISSING,
     PROGRESS_LATE,

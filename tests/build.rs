@@ -109,7 +109,7 @@ fn every_project_page_shows_every_r1_label_with_its_value() {
     assert_eq!(
         projects[0]["url"].as_str().unwrap(),
         format!(
-            "https://www.example.gov.cn/zl/dzsw/projects/{}/",
+            "https://www.ruyuan.gov.cn/zl/dzsw/projects/{}/",
             projects[0]["id"].as_str().unwrap()
         )
     );
@@ -171,10 +171,10 @@ fn hostile_site() -> Site {
              [[channels.feedback]]\nname = {}\nphone = {}\naddress = {}\nnote = {}\nemail = {}\nurl = {}\n\
              [[channels.discipline]]\nname = \"纪委\"\nphone = \"12388\"\n[[channels.audit]]\nname = \"审计局\"\nphone = \"1\"\n",
             p("title"), p("description"), p("pubname"), p("pubphone"), p("pubaddr"), p("sitecode"), p("icp"), p("police"),
-            toml_str(&format!("x{}@example.cn", payload("email"))),
+            toml_str(&format!("x{}@ruyuan.gov.cn", payload("email"))),
             p("chname"), p("chphone"), p("chaddr"), p("chnote"),
-            toml_str(&format!("a{}@example.cn", payload("chemail"))),
-            toml_str(&format!("https://example.cn/?q={}", payload("churl"))),
+            toml_str(&format!("a{}@ruyuan.gov.cn", payload("chemail"))),
+            toml_str(&format!("https://www.ruyuan.gov.cn/?q={}", payload("churl"))),
         ),
     );
     let programme = site

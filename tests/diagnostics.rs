@@ -82,7 +82,7 @@ const CASES: &[Case] = &[
         },
     ),
     ("credit-code", "2023-06-01", &["credit-code"], |s| {
-        s.replace(P, "91440232MA4W1K2X6M", "91440232MA4W1K2X6N")
+        s.replace(P, "91440232MA4UL7KX2K", "91440232MA4UL7KX2L")
     }),
     ("unsafe-content", "2023-06-01", &["unsafe-content"], |s| {
         s.replace(
@@ -179,6 +179,9 @@ const CASES: &[Case] = &[
     }),
     ("date-order", "2023-06-01", &["date-order"], |s| {
         s.replace(P, "completed = 2022-08-25", "completed = 2022-05-25")
+    }),
+    ("placeholder", "2023-06-01", &["placeholder"], |s| {
+        s.replace(P, "responsible = \"邓志华\"", "responsible = \"张三\"")
     }),
     ("calendar-year", "2027-01-06", &["calendar-year"], |s| {
         // Its 20 working days run into 2027, whose holidays were not yet announced.

@@ -46,7 +46,11 @@ fn a_site_written_from_the_spec_is_clean() {
 #[test]
 fn syntax_errors_name_line_column_and_what_to_write() {
     let site = Site::from_fixture("spec-site");
-    site.replace(PROJECT, "responsible = \"邓志华\"", "responsible = “邓志华”");
+    site.replace(
+        PROJECT,
+        "responsible = \"邓志华\"",
+        "responsible = “邓志华”",
+    );
     let f = site.findings(AS_OF);
     let s = only(&f, "syntax");
     assert_eq!((s.file.as_str(), s.line), (PROJECT, Some(14)));
@@ -56,8 +60,12 @@ fn syntax_errors_name_line_column_and_what_to_write() {
         "{f:#?}"
     );
     let text = common::stderr(&site.run(&["check", "--as-of", AS_OF]));
-    assert!(text.contains("英文双引号"), "{text}");
+    assert!(text.contains("中文引号"), "{text}");
     assert!(text.contains("14 | responsible = “邓志华”"), "{text}");
+    assert!(
+        text.contains("第 14 行改成：responsible = \"邓志华\""),
+        "{text}"
+    );
 }
 
 #[test]
@@ -330,14 +338,14 @@ fn unknown_references_and_wrong_kinds() {
 #[test]
 fn credit_code_check_character() {
     let site = Site::from_fixture("spec-site");
-    site.replace(PROJECT, "91440232MA4W1K2X6M", "91440232MA4W1K2X6N");
+    site.replace(PROJECT, "91440232MA4UL7KX2K", "91440232MA4UL7KX2L");
     let f = site.findings(AS_OF);
     let c = only(&f, "credit-code");
     assert_eq!(
         (c.file.as_str(), c.line, c.field.as_deref()),
         (PROJECT, Some(13), Some("contractor.credit_code"))
     );
-    assert!(c.message.contains("应为 6"), "{}", c.message);
+    assert!(c.message.contains("应为 K"), "{}", c.message);
 }
 
 #[test]
@@ -360,7 +368,7 @@ fn unsafe_content_names_file_and_line() {
 #[test]
 fn one_run_reports_everything_in_a_stable_order() {
     let site = Site::from_fixture("spec-site");
-    site.replace(PROJECT, "91440232MA4W1K2X6M", "91440232MA4W1K2X6N");
+    site.replace(PROJECT, "91440232MA4UL7KX2K", "91440232MA4UL7KX2L");
     site.replace(
         "content/documents/decision-2022-15.md",
         "issued = 2022-05-20\n",
@@ -487,7 +495,7 @@ fn exit_codes() {
         .output()
         .unwrap();
     assert_eq!(nowhere.status.code(), Some(2));
-    site.replace(PROJECT, "91440232MA4W1K2X6M", "91440232MA4W1K2X6N");
+    site.replace(PROJECT, "91440232MA4UL7KX2K", "91440232MA4UL7KX2L");
     assert_eq!(
         site.run(&["check", "--as-of", AS_OF]).status.code(),
         Some(1)

@@ -13,6 +13,7 @@ mod fund_sum_mismatch;
 mod invalid_value;
 mod money_mismatch;
 mod notice_window;
+mod placeholder;
 mod progress_late;
 mod progress_missing;
 mod prohibited_use;
@@ -51,6 +52,7 @@ pub const CHECKS: &[Check] = &[
     contractor_mismatch::RULE,
     money_mismatch::RULE,
     date_order::RULE,
+    placeholder::RULE,
     progress_missing::RULE,
     progress_late::RULE,
     publication_late::RULE,

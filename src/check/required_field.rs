@@ -103,7 +103,9 @@ fn example(kind: &str, path: &str) -> String {
     let key = generic.rsplit('.').next().unwrap_or(&generic);
     let value = match (kind, generic.as_str()) {
         (_, "published") => "年-月-日（在网站上公开的日期）",
-        (_, "title") if kind == "config" => "\"……\"（专栏名称，如“某某县电子商务进农村综合示范专栏”）",
+        (_, "title") if kind == "config" => {
+            "\"……\"（专栏名称，如“某某县电子商务进农村综合示范专栏”）"
+        }
         (_, "title") => "\"……\"（文件或公告的标题，照原文）",
         ("project", "name") => "\"……\"（决策文件里的项目名称，照原文）",
         ("project", "category") => "\"……\"（programme.toml 里这个项目所属板块的 id）",
@@ -126,10 +128,14 @@ fn example(kind: &str, path: &str) -> String {
         ("project", "disbursements.source") => "\"……\"（资金来源的 id，如中央财政资金的 id）",
         ("project", "disbursements.purpose") => "\"……\"（拨付凭证上的用途）",
         ("progress", "percent") => "……（本月末的总体完成比例，0 到 100 的数字）",
-        ("document", "kind") => "\"……\"（plan、fund-rules、decision、contract、acceptance、evaluation、report 或 other）",
+        ("document", "kind") => {
+            "\"……\"（plan、fund-rules、decision、contract、acceptance、evaluation、report 或 other）"
+        }
         ("document", "issued") => "年-月-日（成文日期，照文件落款）",
         ("document", "issuer") => "\"……\"（发文单位，照文件落款）",
-        ("notice", "kind") => "\"……\"（tender、candidates、award、contract、complaint-decision 或 violation-record）",
+        ("notice", "kind") => {
+            "\"……\"（tender、candidates、award、contract、complaint-decision 或 violation-record）"
+        }
         ("notice", "project") => "\"……\"（所属项目的文件夹名）",
         ("notice", "event") => "年-月-日（中标确定、合同签订等事项的日期，照原始文件）",
         ("notice", "public_until") => "年-月-日（公示的最后一天）",

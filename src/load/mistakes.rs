@@ -66,7 +66,11 @@ pub enum Expect {
 /// empty at the top), on a line that may itself open an inline table (`allocations = {`).
 pub fn expect(table: &str, key: &str) -> Expect {
     let last = table.rsplit('.').next().unwrap_or(table);
-    if NUMBER_KEYS.contains(&key) || key == "allocations" || last == "funding" || last == "allocations" {
+    if NUMBER_KEYS.contains(&key)
+        || key == "allocations"
+        || last == "funding"
+        || last == "allocations"
+    {
         Expect::Number
     } else if DATE_KEYS.contains(&key) {
         Expect::Date
@@ -246,7 +250,15 @@ mod tests {
 
     #[test]
     fn dates_as_chinese_documents_write_them() {
-        for written in ["2022/7/8", "2022.7.8", "2022年7月8日", "2022-7-8", "\"2022-07-08\"", "20220708", "２０２２年７月８日"] {
+        for written in [
+            "2022/7/8",
+            "2022.7.8",
+            "2022年7月8日",
+            "2022-7-8",
+            "\"2022-07-08\"",
+            "20220708",
+            "２０２２年７月８日",
+        ] {
             assert_eq!(as_date(written).as_deref(), Some("2022-07-08"), "{written}");
         }
         assert_eq!(as_date("2022/2/30"), None);

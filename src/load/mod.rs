@@ -95,17 +95,12 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
     };
 
     let config = match l.read("config.toml")? {
-        Some(src) => l.toml_record(
-            &src.path,
-            "config",
-            &src.text,
-            1,
-            records::config,
-            || Config {
+        Some(src) => l.toml_record(&src.path, "config", &src.text, 1, records::config, || {
+            Config {
                 file: src.path.clone(),
                 ..Config::default()
-            },
-        ),
+            }
+        }),
         None => Config {
             file: "config.toml".into(),
             ..Config::default()
@@ -270,8 +265,13 @@ impl<'r> Loader<'r> {
         if !repaired.readable {
             return placeholder();
         }
-        let doc = TomlDoc::new(rel, kind, repaired.text.as_deref().unwrap_or(text), first_line)
-            .with_unit(&self.unit);
+        let doc = TomlDoc::new(
+            rel,
+            kind,
+            repaired.text.as_deref().unwrap_or(text),
+            first_line,
+        )
+        .with_unit(&self.unit);
         match doc.parse() {
             Some(table) => read(doc.root(&table), &mut self.out),
             None => self.broken(rel, placeholder()),

@@ -305,7 +305,13 @@ pub fn progress(
 
 pub fn notice(id: String, mut t: Table, body: Body, d: &mut Diags) -> Notice {
     let file = t.doc().file.to_string();
-    let kind = kind_field(&mut t, d, &NoticeKind::ALL, NoticeKind::key, NoticeKind::label);
+    let kind = kind_field(
+        &mut t,
+        d,
+        &NoticeKind::ALL,
+        NoticeKind::key,
+        NoticeKind::label,
+    );
     let n = Notice {
         id,
         file,
@@ -338,7 +344,9 @@ fn kind_field<K: Copy>(
         return Some(raw.map(|_| *k));
     }
     let meant = all.iter().find(|k| {
-        key(**k).eq_ignore_ascii_case(written) || label(**k) == written || written.replace('_', "-") == key(**k)
+        key(**k).eq_ignore_ascii_case(written)
+            || label(**k) == written
+            || written.replace('_', "-") == key(**k)
     });
     let keys: Vec<String> = all
         .iter()

@@ -9,8 +9,8 @@ use toml::de::{DeTable, DeValue};
 
 use crate::date::{Date, Month};
 use crate::diag::{Diagnostic, Fix};
-use crate::load::mistakes;
 use crate::labels;
+use crate::load::mistakes;
 use crate::model::{Entries, Field, Spanned};
 use crate::money::{Money, parse_decimal};
 use crate::source::LineIndex;
@@ -167,7 +167,9 @@ fn table_of(text: &str, index: usize) -> String {
         .take(index)
         .filter_map(|l| {
             let l = l.trim();
-            let inner = l.strip_prefix("[[").and_then(|x| x.split_once("]]"))
+            let inner = l
+                .strip_prefix("[[")
+                .and_then(|x| x.split_once("]]"))
                 .or_else(|| l.strip_prefix('[').and_then(|x| x.split_once(']')))?;
             Some(inner.0.trim().to_string())
         })
@@ -189,7 +191,10 @@ fn syntax_finding(
     let mut d = Diagnostic::new(
         SYNTAX,
         file,
-        format!("TOML 格式错误（第 {line} 行第 {col} 列）：{}", translate(message)),
+        format!(
+            "TOML 格式错误（第 {line} 行第 {col} 列）：{}",
+            translate(message)
+        ),
     )
     .span(line, col, width);
     let mut notes: Vec<String> = Vec::new();
@@ -249,12 +254,10 @@ fn syntax_finding(
     let standalone = fixed.trim();
     let parses = !standalone.is_empty()
         && fixed != line_text
-        && DeTable::parse(standalone).is_ok_and(|t| !t.get_ref().is_empty() || standalone.starts_with('['));
+        && DeTable::parse(standalone)
+            .is_ok_and(|t| !t.get_ref().is_empty() || standalone.starts_with('['));
     if parses {
-        d = d.fix(Fix::Replace {
-            line,
-            text: fixed,
-        });
+        d = d.fix(Fix::Replace { line, text: fixed });
     }
     if !notes.is_empty() {
         d.message = format!("第 {line} 行{}", notes.join("；"));
@@ -328,14 +331,20 @@ fn translate(message: &str) -> String {
         ("invalid date", "日期写法不对"),
         ("key with no value", "等号后面没有值"),
         ("invalid leading zero", "数字不能以 0 开头"),
-        ("missing comma between array elements", "列表的两项之间缺少英文逗号 ,"),
+        (
+            "missing comma between array elements",
+            "列表的两项之间缺少英文逗号 ,",
+        ),
         ("invalid unquoted key", "字段名里有不能用的字符"),
         ("unexpected content", "这里有多余的内容"),
         ("invalid string", "文字写法不对"),
         ("invalid inline table", "花括号 { } 里的写法不对"),
         ("invalid array", "方括号 [ ] 里的写法不对"),
         ("invalid number", "数字写法不对"),
-        ("extra assignment between key-value pairs", "一行只能写一个字段"),
+        (
+            "extra assignment between key-value pairs",
+            "一行只能写一个字段",
+        ),
     ];
     for (en, zh) in KNOWN {
         if message.contains(en) {
@@ -432,7 +441,12 @@ impl<'t, 'a> Table<'t, 'a> {
             _ => mistakes::Expect::Unknown,
         };
         let meant = match kind {
-            mistakes::Expect::Text if matches!(value.get_ref(), DeValue::Integer(_) | DeValue::Float(_) | DeValue::Boolean(_)) => {
+            mistakes::Expect::Text
+                if matches!(
+                    value.get_ref(),
+                    DeValue::Integer(_) | DeValue::Float(_) | DeValue::Boolean(_)
+                ) =>
+            {
                 Some(format!("\"{}\"", written.trim()))
             }
             other => mistakes::as_expected(other, written, &self.doc.unit),
@@ -454,7 +468,8 @@ impl<'t, 'a> Table<'t, 'a> {
                 self.doc.unit
             ),
             (None, mistakes::Expect::Date) => {
-                "写成 年-月-日 的日期（如 2022-06-30 这样，不加引号），照原始文件上的日期填写".into()
+                "写成 年-月-日 的日期（如 2022-06-30 这样，不加引号），照原始文件上的日期填写"
+                    .into()
             }
             (None, _) => format!("写法：{key} = {example}"),
         };
@@ -807,7 +822,11 @@ mod tests {
         let diags = r.diagnostics;
         assert_eq!(diags.len(), 2, "{diags:?}");
         assert_eq!(diags[0].line, Some(1));
-        assert!(diags[0].message.contains("中文引号"), "{}", diags[0].message);
+        assert!(
+            diags[0].message.contains("中文引号"),
+            "{}",
+            diags[0].message
+        );
         assert_eq!(
             diags[0].fix,
             Some(Fix::Replace {
@@ -841,7 +860,8 @@ mod tests {
             d.fix,
             Some(Fix::Replace {
                 line: 2,
-                text: "prohibited_uses = [\"征地拆迁\",\"人员经费\",\"网络交易平台购买流量\"]".into()
+                text: "prohibited_uses = [\"征地拆迁\",\"人员经费\",\"网络交易平台购买流量\"]"
+                    .into()
             })
         );
     }
