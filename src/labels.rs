@@ -47,6 +47,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("programme", "plan", "实施方案"),
     ("programme", "fund_rules", "资金与项目管理制度"),
     ("programme", "prohibited_uses", "禁止用途"),
+    ("programme", "prohibited_terms", "禁止用途的词语"),
+    ("programme", "allowed_uses", "不属于禁止用途的说法"),
     ("programme", "description", "简介"),
     ("programme", "sources", "资金来源"),
     ("programme", "sources.id", "资金来源编号"),

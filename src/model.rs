@@ -311,6 +311,10 @@ pub struct Programme {
     pub plan: Field<String>,
     pub fund_rules: Field<String>,
     pub prohibited_uses: Vec<Spanned<String>>,
+    /// More words for a prohibited use (by its name), or words of a use of the programme's own.
+    pub prohibited_terms: Entries<Vec<String>>,
+    /// Phrases that contain a prohibited word but are not a prohibited use (运费补贴 …).
+    pub allowed_uses: Vec<Spanned<String>>,
     pub sources: Vec<FundSource>,
     pub categories: Vec<Category>,
     pub description: Field<String>,

@@ -120,9 +120,24 @@ pub fn programme(mut t: Table, d: &mut Diags) -> Programme {
         plan: t.string("plan", d),
         fund_rules: t.string("fund_rules", d),
         prohibited_uses: t.strings("prohibited_uses", d),
+        allowed_uses: t.strings("allowed_uses", d),
         description: t.string("description", d),
         ..Programme::default()
     };
+    p.prohibited_terms = t
+        .map_of(
+            "prohibited_terms",
+            d,
+            |v| {
+                v.as_array()?
+                    .iter()
+                    .map(|i| i.get_ref().as_str().map(str::to_string))
+                    .collect()
+            },
+            "文字列表",
+            "[\"……\", \"……\"]",
+        )
+        .1;
     p.sources = t
         .tables("sources", d)
         .into_iter()
