@@ -77,6 +77,7 @@ pub fn check_site(opts: &Options) -> Result<Checked, LoadError> {
         d.rule == rules::SYNTAX.id
             || !(broken.contains(&d.file) || d.related.iter().any(|r| broken.contains(&r.file)))
     });
+    let diagnostics = one_finding_per_field(&loaded.diagnostics, diagnostics);
     let strict = opts.strict || loaded.site.config.rules.strict;
     let report = Report::new(as_of, diagnostics, strict);
     opts.progress.inc(1);
@@ -86,6 +87,60 @@ pub fn check_site(opts: &Options) -> Result<Checked, LoadError> {
         derived,
         report,
     })
+}
+
+/// A field that is there but written wrongly is reported as that, not also as missing: a
+/// wrong type (`invalid-value`, an error already) takes the place of `required-field`; a
+/// misspelt name (`unknown-field`, a warning) is folded into the `required-field` error,
+/// which then points at the misspelt line and carries its fix.
+fn one_finding_per_field(
+    loader: &[diag::Diagnostic],
+    mut all: Vec<diag::Diagnostic>,
+) -> Vec<diag::Diagnostic> {
+    let covers = |cause: &diag::Diagnostic, d: &diag::Diagnostic| {
+        cause.file == d.file
+            && match (cause.field.as_deref(), d.field.as_deref()) {
+                (Some(at), Some(field)) => {
+                    at == field
+                        || at
+                            .strip_prefix(field)
+                            .is_some_and(|r| r.starts_with(['.', '[']))
+                }
+                _ => false,
+            }
+    };
+    let wrong_types: Vec<&diag::Diagnostic> = loader
+        .iter()
+        .filter(|d| d.rule == rules::INVALID_VALUE.id)
+        .collect();
+    let misspelt: Vec<diag::Diagnostic> = loader
+        .iter()
+        .filter(|d| d.rule == rules::UNKNOWN_FIELD.id && d.fix.is_some())
+        .cloned()
+        .collect();
+    all.retain(|d| d.rule != rules::REQUIRED_FIELD.id || !wrong_types.iter().any(|c| covers(c, d)));
+    let mut folded = Vec::new();
+    for d in all
+        .iter_mut()
+        .filter(|d| d.rule == rules::REQUIRED_FIELD.id)
+    {
+        if let Some(u) = misspelt.iter().find(|u| covers(u, d)) {
+            d.message = format!(
+                "{}（第 {} 行：{}）",
+                d.message,
+                u.line.unwrap_or(0),
+                u.message
+            );
+            d.line = u.line;
+            d.column = u.column;
+            d.width = u.width;
+            d.hint = u.hint.clone();
+            d.fix = u.fix.clone();
+            folded.push(u.clone());
+        }
+    }
+    all.retain(|d| !folded.contains(d));
+    all
 }
 
 #[derive(Debug)]

@@ -455,11 +455,23 @@ fn unknown_fields_are_warnings_that_name_the_field_meant() {
         "\"承办单位责任人\" = \"邓志华\"",
     );
     let f = site.findings(AS_OF);
-    let w = only(&f, "unknown-field");
-    assert_eq!((w.severity.as_str(), w.line), ("warning", Some(14)));
-    assert!(w.message.contains("responsible"), "{}", w.message);
+    // A required field written under another name is one error, at that line.
+    assert_eq!(f.len(), 1, "{f:#?}");
     let r = only(&f, "required-field");
     assert_eq!(r.field.as_deref(), Some("contractor.responsible"));
+    assert_eq!((r.severity.as_str(), r.line), ("error", Some(14)));
+    assert!(r.message.contains("承办单位责任人"), "{}", r.message);
+    // A field that is not required stays a warning.
+    let site = Site::from_fixture("spec-site");
+    site.replace(
+        PROJECT,
+        "phone = \"0751-5312618\"",
+        "fone = \"0751-5312618\"",
+    );
+    let f = site.findings(AS_OF);
+    let w = only(&f, "unknown-field");
+    assert_eq!((w.severity.as_str(), w.line), ("warning", Some(15)));
+    assert!(w.message.contains("phone"), "{}", w.message);
 }
 
 #[test]

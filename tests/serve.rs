@@ -158,7 +158,7 @@ fn errors_show_over_the_page_until_fixed() {
         overlay.contains(&format!("{REPORT}:3")),
         "file and line: {overlay}"
     );
-    assert!(overlay.contains("英文双引号"), "the hint");
+    assert!(overlay.contains("中文引号"), "what is wrong");
     assert!(overlay.contains("live.js"), "and it reloads when fixed");
     site.write(REPORT, good);
     until(&server.addr, page, Duration::from_secs(2), |b| {

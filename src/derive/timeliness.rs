@@ -23,7 +23,8 @@ pub enum Timeliness {
     Missing,
     /// Not due yet.
     NotDue,
-    /// Its report's file could not be read: nothing can be said of it until it is fixed.
+    /// Its report is there but could not be read, or has no valid `published` date: its own
+    /// finding says so, and nothing more can be said of the month until it is fixed.
     Unreadable,
 }
 
@@ -72,7 +73,7 @@ pub fn progress_months(p: &Project, site: &Site, ctx: &Ctx) -> Vec<MonthState> {
             let mut report = None;
             let mut unreadable = false;
             while let Some((i, r)) = reports.next_if(|(_, r)| r.month == month) {
-                unreadable |= site.broken.contains(&r.file);
+                unreadable |= site.broken.contains(&r.file) || r.published.is_none();
                 if report.is_none() && val(&r.published).is_some_and(|d| *d <= ctx.as_of) {
                     report = Some((i, r));
                 }

@@ -292,8 +292,11 @@ impl<'r> Loader<'r> {
         let split = match split_front_matter(&src.text) {
             Ok(split) => split,
             Err((line, message, hint)) => {
-                self.out
-                    .push(Diagnostic::new(SYNTAX, rel, message).at(line).hint(hint));
+                let mut d = Diagnostic::new(SYNTAX, rel, message).at(line).hint(hint);
+                if let Some(fix) = front_matter_fix(&src.text) {
+                    d = d.fix(fix);
+                }
+                self.out.push(d);
                 return Ok(self.broken(rel, placeholder()));
             }
         };
@@ -595,6 +598,25 @@ fn suggest_id(id: &str) -> Option<String> {
     }
     let out = out.trim_matches('-').to_string();
     (!out.is_empty()).then_some(out)
+}
+
+/// The edit that mends a YAML-style `---` fence: the first one, then the closing one.
+fn front_matter_fix(text: &str) -> Option<crate::diag::Fix> {
+    let mut lines = text.lines().map(str::trim_end);
+    match lines.next()? {
+        "---" => Some(crate::diag::Fix::Replace {
+            line: 1,
+            text: "+++".into(),
+        }),
+        "+++" => {
+            let at = lines.position(|l| l == "---")?;
+            Some(crate::diag::Fix::Replace {
+                line: at as u32 + 2,
+                text: "+++".into(),
+            })
+        }
+        _ => None,
+    }
 }
 
 /// Splits `+++` TOML front matter from the Markdown body. Errors carry the line, the message

@@ -105,6 +105,7 @@ pub fn repair(file: &str, kind: &'static str, text: &str, first_line: u32, unit:
     let mut current: Option<String> = None;
     let mut diagnostics = Vec::new();
     let mut blanked: Vec<usize> = Vec::new();
+    let mut substituted: Vec<usize> = Vec::new();
     for _ in 0..MAX_REPAIRS {
         let t = current.as_deref().unwrap_or(text);
         let (_, errors) = DeTable::parse_recoverable(t);
@@ -126,6 +127,17 @@ pub fn repair(file: &str, kind: &'static str, text: &str, first_line: u32, unit:
             // list); what follows cannot be read reliably.
             break;
         }
+        if let Some(at) = substituted.iter().position(|i| *i == index) {
+            // The corrected line does not fit where it stands: it is no fix. Read on
+            // without the line.
+            substituted.remove(at);
+            if let Some(d) = diagnostics.iter_mut().rev().find(|d| d.line == Some(line)) {
+                d.fix = None;
+            }
+            blanked.push(index);
+            current = Some(blank_line(t, index));
+            continue;
+        }
         let original = text.lines().nth(index).unwrap_or("");
         diagnostics.push(syntax_finding(
             file,
@@ -136,14 +148,39 @@ pub fn repair(file: &str, kind: &'static str, text: &str, first_line: u32, unit:
             (line, col, width),
             unit,
         ));
-        blanked.push(index);
-        current = Some(blank_line(t, index));
+        // Read on as if fixed when the fix is known, else without the line.
+        let fixed = match diagnostics.last().and_then(|d| d.fix.as_ref()) {
+            Some(Fix::Replace { text, .. }) => {
+                substituted.push(index);
+                replace_line(t, index, text)
+            }
+            _ => {
+                blanked.push(index);
+                blank_line(t, index)
+            }
+        };
+        current = Some(fixed);
     }
     Repaired {
         text: current,
         diagnostics,
         readable: false,
     }
+}
+
+/// The text with one line replaced.
+fn replace_line(text: &str, index: usize, with: &str) -> String {
+    text.split_inclusive('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            if i == index {
+                let body = l.trim_end_matches(['\n', '\r']);
+                format!("{with}{}", &l[body.len()..])
+            } else {
+                l.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The text with one line made spaces (byte for byte, so that every place stays where it was).
@@ -199,21 +236,20 @@ fn syntax_finding(
     .span(line, col, width);
     let mut notes: Vec<String> = Vec::new();
     let mut fixed = line_text.to_string();
-    // A field name in Chinese: the English one, when it is a field of this table.
-    if let Some(hint) = chinese_key_hint(kind, table, line_text) {
-        d = d.hint(hint.0);
-        if let Some(renamed) = hint.1 {
-            fixed = renamed;
-        } else {
-            return d;
-        }
-    }
     if let Some((half, names)) = mistakes::half_width(&fixed) {
         notes.push(format!(
             "用了{}：TOML 的标点要用英文半角（切换到英文输入法再打）",
             names.join("、")
         ));
         fixed = half;
+    }
+    // A field name in Chinese: the English one, when it is a field of this table.
+    if let Some(hint) = chinese_key_hint(kind, table, &fixed) {
+        d = d.hint(hint.0);
+        match hint.1 {
+            Some(renamed) => fixed = renamed,
+            None => return d,
+        }
     }
     if let Some((key, value)) = fixed.split_once('=') {
         let (key, value) = (key.trim(), value.trim());
@@ -239,7 +275,6 @@ fn syntax_finding(
         } else if expect == mistakes::Expect::Text
             && !value.is_empty()
             && !value.starts_with(['"', '\'', '[', '{'])
-            && message.contains("quoted")
         {
             notes.push("文字要用英文双引号 \" 括起来".into());
             fixed = Fix::value(line, &fixed, &format!("\"{}\"", value.replace('"', "\\\"")))
@@ -248,6 +283,16 @@ fn syntax_finding(
                     _ => None,
                 })
                 .unwrap_or(fixed);
+        }
+    }
+    // A string left open: closed at the end of its value.
+    if let Some((key, value)) = fixed.split_once('=') {
+        let body = value.find(" #").map_or(value, |i| &value[..i]);
+        let quotes = body.matches('"').count() - body.matches("\\\"").count();
+        if quotes % 2 == 1 && body.trim_start().starts_with('"') {
+            let comment = &value[body.len()..];
+            notes.push("文字末尾缺少英文双引号 \"".into());
+            fixed = format!("{key}={}\"{comment}", body.trim_end());
         }
     }
     // The corrected line is offered only if it is itself good TOML.
@@ -279,18 +324,26 @@ fn rename_key(line: &str, from: &str, to: &str) -> Option<String> {
     let body = line.trim_start();
     let indent = &line[..line.len() - body.len()];
     let open = body.len() - body.trim_start_matches('[').len();
-    let rest = body[open..].strip_prefix(from)?;
-    let next = rest.chars().next();
-    if next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        return None;
-    }
+    let after = &body[open..];
+    // The key as written: bare, or in quotes.
+    let rest = after
+        .strip_prefix(&format!("\"{from}\""))
+        .or_else(|| after.strip_prefix(&format!("'{from}'")))
+        .or_else(|| {
+            after.strip_prefix(from).filter(|rest| {
+                !rest
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            })
+        })?;
     Some(format!("{indent}{}{to}{rest}", &body[..open]))
 }
 
 /// For a field name written in Chinese: what to write instead, and the line with the English
 /// name when the field belongs to the table the line is in.
 fn chinese_key_hint(kind: &str, current: &str, line: &str) -> Option<(String, Option<String>)> {
-    let (raw_key, rest) = line.split_once(['=', '＝']).unwrap_or((line, ""));
+    let (raw_key, rest) = line.split_once(['=', '＝', '：']).unwrap_or((line, ""));
     let key = raw_key.trim();
     if key.is_ascii() || key.starts_with(['"', '\'', '[', '【']) {
         return None;
@@ -728,7 +781,10 @@ impl<'t, 'a> Table<'t, 'a> {
             if let Some(meant) = labels::suggest(self.doc.kind, &self.prefix, key, &self.asked) {
                 let label = labels::label(self.doc.kind, &self.path(meant)).unwrap_or(meant);
                 d.message = format!("{place}字段 {key} 不认识：是不是要写 {meant}（{label}）？");
-                d = d.hint(format!("把 {key} 改成 {meant}"));
+                // The finding is about the field meant: it is not missing, only misspelt.
+                d = d
+                    .hint(format!("把 {key} 改成 {meant}"))
+                    .field(self.path(meant));
                 let line_text = self
                     .doc
                     .text
