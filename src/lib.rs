@@ -134,15 +134,17 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
         base_url: base_url(opts, site),
         progress: opts.progress.clone(),
     };
-    write::check_output_dir(&opts.root, output).map_err(BuildError::Output)?;
+    // The folder actually written: `output` with its links and `..` resolved.
+    let target = write::check_output_dir(&opts.root, output).map_err(BuildError::Output)?;
     let output_error = |e: std::io::Error| {
         BuildError::Output(format!(
-            "写入 {} 失败：{e}（原有网站未改动）",
-            output.display()
+            "写入 {} 失败：{}（原有网站未改动）",
+            target.display(),
+            write::io_cause(&e)
         ))
     };
     // Pages stream into the staging folder; dropped on any error, it leaves the output as it was.
-    let staging = write::Staging::new(output).map_err(output_error)?;
+    let staging = write::Staging::new(&target).map_err(output_error)?;
     let t = std::time::Instant::now();
     let rendered = match render::render(
         site,
@@ -152,6 +154,11 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
         &staging,
     ) {
         Ok(r) => r,
+        // A write that failed is an I/O error (exit 2), not a finding about the content.
+        Err(_) if staging.failure().is_some() => {
+            let why = staging.failure().unwrap_or_default();
+            return Err(BuildError::Output(format!("{why}（原有网站未改动）")));
+        }
         Err(errors) => {
             let mut all: Vec<Diagnostic> = checked.report.diagnostics.clone();
             all.extend(errors);
@@ -168,7 +175,9 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
     let mut assets = rendered.assets;
     assets.extend(checked.loaded.assets.iter().cloned());
     opts.progress.stage("发布", 1);
-    let committed = staging.commit(&assets).map_err(output_error);
+    let committed = staging
+        .commit(&assets)
+        .map_err(|why| BuildError::Output(format!("{why}（原有网站未改动）")));
     opts.progress.finish();
     committed?;
     timing("write", t);
