@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod check;
+pub mod confine;
 pub mod corpus;
 pub mod date;
 pub mod diag;
@@ -20,6 +21,7 @@ pub mod money;
 pub mod progress;
 pub mod render;
 pub mod serve;
+pub mod sheet;
 pub mod source;
 pub mod write;
 

@@ -128,7 +128,15 @@ enum Format {
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse(s).ok_or_else(|| format!("“{s}” 不是日期，请写成 2022-09-01"))
+    let d = Date::parse(s).ok_or_else(|| format!("“{s}” 不是日期，请写成 2022-09-01"))?;
+    if !d.in_years() {
+        return Err(format!(
+            "“{s}” 的年份不在 {} 到 {} 之间",
+            gongkai::date::YEARS.start(),
+            gongkai::date::YEARS.end()
+        ));
+    }
+    Ok(d)
 }
 
 fn parse_url(s: &str) -> Result<String, String> {

@@ -128,7 +128,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     // Watch before the first build, so that no change is missed between the two.
     let (tx, rx) = mpsc::channel();
     let _watcher = watch(&opts.root, opts.poll, tx)?;
-    let (first, done) = builder.full(&shared);
+    let (first, done) = full_guarded(&mut builder, &shared);
     shared.publish(first);
     if let Some(done) = done {
         eprintln!("{done}");
@@ -290,6 +290,29 @@ fn project_page(shared: &Shared, root: &Path, base: &str, id: &str) -> Option<(S
         .flatten()
 }
 
+/// [`Builder::full`], with a failure inside it shown as an error page instead of ending the
+/// preview's builds: the next edit builds again.
+fn full_guarded(builder: &mut Builder, shared: &Shared) -> (Snapshot, Option<String>) {
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.full(shared)));
+    run.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        builder.cache = ViewCache::keeping();
+        let message = format!("生成网站时程序内部出错（{why}）：请把这条信息和改动的文件报告给维护者；改正后保存，会重新生成");
+        eprintln!("错误：{message}");
+        (
+            Snapshot {
+                errors: Some(error_page(&[message], None)),
+                ..Snapshot::default()
+            },
+            None,
+        )
+    })
+}
+
 /// Runs full builds one after another while there are changes not yet built.
 fn build_loop(mut builder: Builder, shared: &Shared) {
     loop {
@@ -306,7 +329,7 @@ fn build_loop(mut builder: Builder, shared: &Shared) {
             *dirty = false;
         }
         let since = shared.edits.load(Ordering::SeqCst);
-        let (snapshot, done) = builder.full(shared);
+        let (snapshot, done) = full_guarded(&mut builder, shared);
         shared.publish_build(snapshot, since);
         // Said once the build is in place and the old one let go: the preview is idle.
         if let Some(done) = done {

@@ -58,6 +58,7 @@ pub fn load_project(
         broken: BTreeSet::new(),
         sources: SourceMap::new(root),
         progress: Progress::default(),
+        unit: None,
     };
     let rel = format!("content/projects/{id}");
     if !root.join(&rel).is_dir() {
@@ -89,6 +90,7 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
         broken: BTreeSet::new(),
         sources: SourceMap::new(root),
         progress: progress.clone(),
+        unit: None,
     };
 
     let config = match l.read("config.toml")? {
@@ -112,6 +114,7 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
     };
 
     let programme = l.programme()?;
+    l.unit = programme.as_ref().map(|p| p.unit().to_string());
     let documents = l.flat_records(
         "content/documents",
         records::document,
@@ -156,6 +159,8 @@ struct Loader<'r> {
     broken: BTreeSet<String>,
     sources: SourceMap,
     progress: Progress,
+    /// The programme's unit, once read: amounts in records are in it.
+    unit: Option<String>,
 }
 
 thread_local! {
@@ -263,6 +268,9 @@ impl<'r> Loader<'r> {
             }
         };
         let doc = TomlDoc::new(&src.path, kind, split.toml, 2);
+        if let Some(unit) = &self.unit {
+            doc.set_unit(unit);
+        }
         Ok(match doc.parse(&mut self.out) {
             Some(table) => read(doc.root(&table), split.body, &mut self.out),
             None => self.broken(rel, placeholder()),
@@ -278,6 +286,7 @@ impl<'r> Loader<'r> {
             broken: BTreeSet::new(),
             sources: SourceMap::new(self.root),
             progress: self.progress.clone(),
+            unit: self.unit.clone(),
         }
     }
 
@@ -416,7 +425,8 @@ impl<'r> Loader<'r> {
     }
 
     fn progress(&mut self, rel: &str, name: &str) -> Result<Option<ProgressReport>, LoadError> {
-        let Some(month) = Month::parse(name) else {
+        let Some(month) = Month::parse(name).filter(|m| crate::date::YEARS.contains(&m.year))
+        else {
             self.out.push(
                 Diagnostic::error(
                     INVALID_ID,

@@ -1,7 +1,7 @@
 //! One function per kind of record: TOML table in, domain type out, problems reported.
 
 use crate::diag::Diagnostic;
-use crate::load::toml_reader::{INVALID_VALUE, Table, number, percentage};
+use crate::load::toml_reader::{INVALID_VALUE, Table, percentage};
 use crate::model::*;
 
 type Diags = Vec<Diagnostic>;
@@ -112,11 +112,38 @@ fn calendar_days(
 }
 
 pub fn programme(mut t: Table, d: &mut Diags) -> Programme {
+    let name = t.string("name", d);
+    let year = t.integer("year", d).filter(|y| {
+        let ok = i32::try_from(y.value).is_ok_and(|v| crate::date::YEARS.contains(&v));
+        if !ok {
+            d.push(
+                Diagnostic::error(
+                    INVALID_VALUE,
+                    t.doc().file,
+                    format!(
+                        "year = {} 不在 {} 到 {} 年之间，看起来是写错了",
+                        y.value,
+                        crate::date::YEARS.start(),
+                        crate::date::YEARS.end()
+                    ),
+                )
+                .span(y.line, y.col, y.width)
+                .field("year")
+                .hint("写批复的年度，例如：year = 2021"),
+            );
+        }
+        ok
+    });
+    let unit = t.string("unit", d);
+    // The sources' and categories' amounts below are in this unit.
+    if let Some(u) = &unit {
+        t.doc().set_unit(&u.value);
+    }
     let mut p = Programme {
         file: t.doc().file.to_string(),
-        name: t.string("name", d),
-        year: t.integer("year", d),
-        unit: t.string("unit", d),
+        name,
+        year,
+        unit,
         plan: t.string("plan", d),
         fund_rules: t.string("fund_rules", d),
         prohibited_uses: t.strings("prohibited_uses", d),
@@ -150,15 +177,7 @@ pub fn programme(mut t: Table, d: &mut Diags) -> Programme {
                 name: c.string("name", d),
                 ..Category::default()
             };
-            cat.allocations = c
-                .map_of(
-                    "allocations",
-                    d,
-                    |v| number(v).map(crate::money::Money),
-                    "金额（数字）",
-                    "350",
-                )
-                .1;
+            cat.allocations = c.money_map("allocations", d, "350").1;
             cat.shares = c
                 .map_of("shares", d, percentage, "百分比（加引号）", "\"35%\"")
                 .1;
@@ -218,13 +237,7 @@ pub fn project(id: String, mut t: Table, body: Body, d: &mut Diags) -> Project {
         };
         c.finish(d);
     }
-    let (line, entries) = t.map_of(
-        "funding",
-        d,
-        |v| number(v).map(crate::money::Money),
-        "金额（数字）",
-        "150",
-    );
+    let (line, entries) = t.money_map("funding", d, "150");
     p.funding = Funding { line, entries };
     p.targets = t
         .tables("targets", d)

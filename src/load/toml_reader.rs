@@ -1,17 +1,18 @@
 //! Reading TOML with the place of every value, reporting every problem instead of stopping at
 //! the first, and keeping amounts exact from the text as written.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use rust_decimal::Decimal;
 use toml::Spanned as TSpanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::date::{Date, Month};
+use crate::date::{Date, Month, YEARS};
 use crate::diag::Diagnostic;
 use crate::labels;
 use crate::model::{Entries, Field, Spanned};
-use crate::money::{Money, parse_decimal};
+use crate::money::{self, Bound, Money, parse_decimal};
 use crate::source::LineIndex;
 
 pub const SYNTAX: &str = "syntax";
@@ -27,6 +28,8 @@ pub struct TomlDoc<'a> {
     /// The line of the file on which `text` begins.
     pub first_line: u32,
     index: LineIndex,
+    /// The programme's unit, for the decimal places an amount may have.
+    unit: Cell<&'static str>,
 }
 
 impl<'a> TomlDoc<'a> {
@@ -37,7 +40,24 @@ impl<'a> TomlDoc<'a> {
             text,
             first_line,
             index: LineIndex::new(text),
+            unit: Cell::new("万元"),
         }
+    }
+
+    /// Amounts in this text are in `unit` (the programme's): they may have as many decimal
+    /// places as reach the 分 in it.
+    pub fn set_unit(&self, unit: &str) {
+        let known = ["元", "千元", "万元", "亿元"];
+        self.unit.set(
+            known
+                .into_iter()
+                .find(|u| *u == unit.trim())
+                .unwrap_or("万元"),
+        );
+    }
+
+    fn unit(&self) -> &'static str {
+        self.unit.get()
     }
 
     /// Line, column and width (in characters) of a byte range of `text`.
@@ -292,10 +312,15 @@ impl<'t, 'a> Table<'t, 'a> {
             DeValue::String(s) => Date::parse(s.trim()),
             _ => None,
         };
-        if parsed.is_none() {
+        let Some(date) = parsed else {
             self.wrong_type(diags, key, v, "日期（年-月-日）", "2022-06-30");
+            return None;
+        };
+        if !date.in_years() {
+            self.out_of_years(diags, key, v, date.year());
+            return None;
         }
-        Some(self.at(k, parsed?))
+        Some(self.at(k, date))
     }
 
     pub fn month(&mut self, key: &'static str, diags: &mut Vec<Diagnostic>) -> Field<Month> {
@@ -304,25 +329,135 @@ impl<'t, 'a> Table<'t, 'a> {
             DeValue::String(s) => Month::parse(s.trim()),
             _ => None,
         };
-        if parsed.is_none() {
+        let Some(month) = parsed else {
             self.wrong_type(diags, key, v, "月份（年-月，加引号）", "\"2022-06\"");
+            return None;
+        };
+        if !YEARS.contains(&month.year) {
+            self.out_of_years(diags, key, v, month.year);
+            return None;
         }
-        Some(self.at(k, parsed?))
+        Some(self.at(k, month))
     }
 
+    /// A date or year outside [`YEARS`]: a typing mistake, reported as an impossible value.
+    fn out_of_years(
+        &self,
+        diags: &mut Vec<Diagnostic>,
+        key: &str,
+        value: &TSpanned<DeValue>,
+        year: i32,
+    ) {
+        let (line, col, width) = self.doc.pos(value.span());
+        let path = self.path(key);
+        diags.push(
+            Diagnostic::error(
+                INVALID_VALUE,
+                self.doc.file,
+                format!(
+                    "{} 的年份 {year} 不在 {} 到 {} 年之间，看起来是写错了",
+                    labels::describe(self.doc.kind, &path),
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            )
+            .span(line, col, width)
+            .field(path)
+            .hint(format!("年份写四位，例如：{key} = 2022-06-30")),
+        );
+    }
+
+    /// A number that is not an amount, within [`money::NUMBER_DIGITS`] and
+    /// [`money::NUMBER_PLACES`].
     pub fn decimal(&mut self, key: &'static str, diags: &mut Vec<Diagnostic>) -> Field<Decimal> {
         let (k, v) = self.get(key)?;
-        match number(v.get_ref()) {
-            Some(d) => Some(self.at(k, d)),
-            None => {
-                self.wrong_type(diags, key, v, "数字", "150 或 35.5");
+        let parsed = number_within(v.get_ref(), money::NUMBER_DIGITS, money::NUMBER_PLACES);
+        match parsed {
+            Ok(d) => Some(self.at(k, d)),
+            Err(bound) => {
+                self.out_of_bounds(diags, key, v, bound, None);
                 None
             }
         }
     }
 
+    /// An amount in the programme's unit: below 10^12, to the 分 at most.
     pub fn money(&mut self, key: &'static str, diags: &mut Vec<Diagnostic>) -> Field<Money> {
-        self.decimal(key, diags).map(|s| s.map(Money))
+        let (k, v) = self.get(key)?;
+        let money = self.amount(diags, key, v)?;
+        Some(self.at(k, money))
+    }
+
+    fn amount(
+        &self,
+        diags: &mut Vec<Diagnostic>,
+        key: &str,
+        value: &TSpanned<DeValue>,
+    ) -> Option<Money> {
+        let places = money::amount_places(self.doc.unit());
+        match number_within(value.get_ref(), money::AMOUNT_DIGITS, places) {
+            Ok(d) => Some(Money(d)),
+            Err(bound) => {
+                self.out_of_bounds(diags, key, value, bound, Some(places));
+                None
+            }
+        }
+    }
+
+    /// Reports a number that is not one, or is beyond its limits (`places` given for amounts).
+    fn out_of_bounds(
+        &self,
+        diags: &mut Vec<Diagnostic>,
+        key: &str,
+        value: &TSpanned<DeValue>,
+        bound: Bound,
+        places: Option<u32>,
+    ) {
+        let path = self.path(key);
+        let label = labels::describe(self.doc.kind, &path);
+        let unit = self.doc.unit();
+        let (message, hint) = match (bound, places) {
+            (Bound::NotANumber, Some(_)) => {
+                return self.wrong_type(diags, key, value, "金额（数字）", "150 或 35.5");
+            }
+            (Bound::NotANumber, None) => {
+                return self.wrong_type(diags, key, value, "数字", "150 或 35.5");
+            }
+            (Bound::TooLarge, Some(_)) => (
+                format!(
+                    "{label} 超出了任何示范项目的规模：金额以{unit}为单位，绝对值要小于 1 万亿（10 的 12 次方）"
+                ),
+                format!(
+                    "检查是不是多写了几个 0，或把元当成了{unit}（金额单位见 programme.toml 的 unit）"
+                ),
+            ),
+            (Bound::TooLarge, None) => (
+                format!("{label} 太大了：绝对值要小于 10 的 15 次方"),
+                "检查是不是多写了几个 0".to_string(),
+            ),
+            (Bound::TooPrecise { places: n }, Some(max)) => (
+                format!(
+                    "{label} 写了 {} 位小数，金额以{unit}为单位最多 {max} 位（精确到分）",
+                    shown_places(n)
+                ),
+                format!("去掉多余的小数位，例如：{key} = 35.5"),
+            ),
+            (Bound::TooPrecise { places: n }, None) => (
+                format!(
+                    "{label} 写了 {} 位小数，最多 {} 位",
+                    shown_places(n),
+                    money::NUMBER_PLACES
+                ),
+                format!("去掉多余的小数位，例如：{key} = 35.5"),
+            ),
+        };
+        let (line, col, width) = self.doc.pos(value.span());
+        diags.push(
+            Diagnostic::error(INVALID_VALUE, self.doc.file, message)
+                .span(line, col, width)
+                .field(path)
+                .hint(hint),
+        );
     }
 
     pub fn integer(&mut self, key: &'static str, diags: &mut Vec<Diagnostic>) -> Field<i64> {
@@ -346,6 +481,41 @@ impl<'t, 'a> Table<'t, 'a> {
                 None
             }
         }
+    }
+
+    /// A table of amounts by source id (`[funding]`, `allocations = { … }`), each within the
+    /// limits of [`Self::money`].
+    pub fn money_map(
+        &mut self,
+        key: &'static str,
+        diags: &mut Vec<Diagnostic>,
+        example: &str,
+    ) -> (Option<u32>, Entries<Money>) {
+        let Some((_, v)) = self.get(key) else {
+            return (None, Vec::new());
+        };
+        let Some(map) = v.get_ref().as_table() else {
+            self.wrong_type(
+                diags,
+                key,
+                v,
+                "表（资金来源编号 = 金额）",
+                &format!("{{ central = {example} }}"),
+            );
+            return (None, Vec::new());
+        };
+        let header = self.doc.pos(v.span()).0;
+        let child = self.child(map, format!("{}.", self.path(key)), v.span());
+        let mut out = Vec::new();
+        for (k, value) in map.iter() {
+            if let Some(m) = child.amount(diags, k.get_ref(), value) {
+                out.push((
+                    child.doc.spanned(k.get_ref().to_string(), k.span()),
+                    child.doc.spanned(m, k.span()),
+                ));
+            }
+        }
+        (Some(header), out)
     }
 
     /// A sub-table (`[contractor]` or `contractor = { … }`).
@@ -489,11 +659,25 @@ impl<'t, 'a> Table<'t, 'a> {
 
 /// A number written as a TOML integer, float or quoted string, exactly as written.
 pub fn number(value: &DeValue) -> Option<Decimal> {
-    match value {
-        DeValue::Integer(i) if i.radix() == 10 => parse_decimal(i.as_str()),
-        DeValue::Float(f) => parse_decimal(f.as_str()),
-        DeValue::String(s) => parse_decimal(s),
-        _ => None,
+    number_within(value, money::NUMBER_DIGITS, money::NUMBER_PLACES).ok()
+}
+
+/// [`number`] within limits judged on the text as written.
+fn number_within(value: &DeValue, digits: u32, places: u32) -> Result<Decimal, Bound> {
+    let text = match value {
+        DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
+        DeValue::Float(f) => f.as_str(),
+        DeValue::String(s) => s,
+        _ => return Err(Bound::NotANumber),
+    };
+    money::parse_within(text, digits, places)
+}
+
+fn shown_places(n: u32) -> String {
+    if n == u32::MAX {
+        "极多".to_string()
+    } else {
+        n.to_string()
     }
 }
 
