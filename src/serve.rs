@@ -718,7 +718,8 @@ fn events(request: tiny_http::Request, shared: &Shared) {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
+    crate::diag::printable(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")

@@ -96,33 +96,13 @@ pub fn duplicate_columns<T: PartialEq>(header: &[String], cols: &[Option<T>]) ->
     None
 }
 
-/// The first character a page, a feed or a CSV file cannot carry, with its 1-based position
-/// in characters: C0 controls other than tab, line feed and carriage return, DEL, C1 controls,
-/// and the noncharacters U+FFFE and U+FFFF.
+/// The first character no output may carry ([`crate::source::is_forbidden`]), with its 1-based
+/// position in characters.
 pub fn control_char(text: &str) -> Option<(usize, char)> {
     text.chars()
         .enumerate()
-        .find(|(_, c)| is_forbidden(*c))
+        .find(|(_, c)| crate::source::is_forbidden(*c))
         .map(|(i, c)| (i + 1, c))
-}
-
-/// Whether a character may not appear in any output (see [`control_char`]).
-pub fn is_forbidden(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
-}
-
-/// How a forbidden character is named to a webmaster.
-pub fn describe_char(c: char) -> String {
-    let what = match c {
-        '\u{0}' => "空字符（NUL）",
-        '\u{b}' => "垂直制表符（Word 里的软换行 Shift+Enter）",
-        '\u{c}' => "换页符（Word 里的分页符）",
-        '\u{1b}' => "终端转义符（ESC）",
-        '\u{7f}' => "删除符（DEL）",
-        '\u{fffe}' | '\u{ffff}' => "非字符",
-        _ => "控制字符",
-    };
-    format!("U+{:04X} {what}", c as u32)
 }
 
 fn text_cell(s: &str, col: usize, problems: &mut Vec<(usize, String)>) -> String {
@@ -131,7 +111,7 @@ fn text_cell(s: &str, col: usize, problems: &mut Vec<(usize, String)>) -> String
             col,
             format!(
                 "含不可见的{}，网页和数据文件里不能有：在表格里删掉它（换行用 Alt+Enter）",
-                describe_char(c)
+                crate::source::describe_char(c)
             ),
         ));
     }
@@ -340,7 +320,6 @@ mod tests {
         assert_eq!(control_char("一\u{b}二"), Some((2, '\u{b}')));
         assert_eq!(control_char("\u{ffff}"), Some((1, '\u{ffff}')));
         assert_eq!(control_char("x\u{85}"), Some((2, '\u{85}')));
-        assert!(describe_char('\u{b}').contains("U+000B"));
     }
 
     #[test]

@@ -195,11 +195,30 @@ impl<'r> Loader<'r> {
             .map_err(|e| LoadError(format!("读取 {rel} 失败：{e}")))?;
         match decoded {
             Ok(text) => {
+                let forbidden = crate::source::forbidden_char(&text);
                 let file = Arc::new(SourceFile {
                     path: rel.to_string(),
                     text,
                 });
                 self.sources.insert(&file);
+                // Refused here, once for every output: a page, the feed, the data files and
+                // the sitemap would each carry it differently (or break on it).
+                if let Some((line, col, c)) = forbidden {
+                    self.out.push(
+                        Diagnostic::error(
+                            SYNTAX,
+                            rel,
+                            format!(
+                                "第 {line} 行第 {col} 列有不可见的{}，网页、订阅和数据文件里不能有",
+                                crate::source::describe_char(c)
+                            ),
+                        )
+                        .span(line, col, 1)
+                        .hint("用文本编辑器删掉这个字符（常是从 Word 复制带进来的）；要换行就直接按回车"),
+                    );
+                    self.broken.insert(rel.to_string());
+                    return Ok(None);
+                }
                 Ok(Some(file))
             }
             Err(e) => {

@@ -267,7 +267,10 @@ impl<'t, 'a> Table<'t, 'a> {
     pub fn string(&mut self, key: &'static str, diags: &mut Vec<Diagnostic>) -> Field<String> {
         let (k, v) = self.get(key)?;
         match v.get_ref() {
-            DeValue::String(s) => Some(self.at(k, s.to_string())),
+            DeValue::String(s) => {
+                self.no_control_chars(diags, key, v, s);
+                Some(self.at(k, s.to_string()))
+            }
             _ => {
                 self.wrong_type(diags, key, v, "文字（用英文双引号括起来）", "\"……\"");
                 None
@@ -287,10 +290,9 @@ impl<'t, 'a> Table<'t, 'a> {
             DeValue::Array(items) if items.iter().all(|i| i.get_ref().is_str()) => items
                 .iter()
                 .map(|i| {
-                    self.doc.spanned(
-                        i.get_ref().as_str().unwrap_or_default().to_string(),
-                        i.span(),
-                    )
+                    let s = i.get_ref().as_str().unwrap_or_default();
+                    self.no_control_chars(diags, key, i, s);
+                    self.doc.spanned(s.to_string(), i.span())
                 })
                 .collect(),
             _ => {
@@ -338,6 +340,36 @@ impl<'t, 'a> Table<'t, 'a> {
             return None;
         }
         Some(self.at(k, month))
+    }
+
+    /// A text written with an escape (`\u000B`) for a character no output may carry
+    /// ([`crate::source::is_forbidden`]; raw ones are refused with the file).
+    fn no_control_chars(
+        &self,
+        diags: &mut Vec<Diagnostic>,
+        key: &str,
+        value: &TSpanned<DeValue>,
+        text: &str,
+    ) {
+        let Some(c) = text.chars().find(|c| crate::source::is_forbidden(*c)) else {
+            return;
+        };
+        let (line, col, width) = self.doc.pos(value.span());
+        let path = self.path(key);
+        diags.push(
+            Diagnostic::error(
+                INVALID_VALUE,
+                self.doc.file,
+                format!(
+                    "{} 含不可见的{}，网页、订阅和数据文件里不能有",
+                    labels::describe(self.doc.kind, &path),
+                    crate::source::describe_char(c)
+                ),
+            )
+            .span(line, col, width)
+            .field(path)
+            .hint("删掉这个转义字符（\\u 开头的那一段）"),
+        );
     }
 
     /// A date or year outside [`YEARS`]: a typing mistake, reported as an impossible value.

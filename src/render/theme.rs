@@ -90,7 +90,13 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
             match std::fs::read(&abs)
                 .map_err(|e| e.to_string())
                 .and_then(|b| decode(&b).map_err(|e| e.message()))
-            {
+                .and_then(|text| match crate::source::forbidden_char(&text) {
+                    Some((line, col, c)) => Err(format!(
+                        "第 {line} 行第 {col} 列有不可见的{}，页面里不能有：删掉它",
+                        crate::source::describe_char(c)
+                    )),
+                    None => Ok(text),
+                }) {
                 Ok(text) => {
                     sources.insert(rel, (shown, text));
                 }
