@@ -4,6 +4,7 @@
 //! diagnostics) → [`render`] (site → pages and data) → [`write`] (the only stage that touches
 //! the output folder, atomically).
 
+pub mod attachments;
 pub mod calendar;
 pub mod check;
 pub mod confine;
@@ -175,7 +176,23 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
     timing("render", t);
     let t = std::time::Instant::now();
     let mut assets = rendered.assets;
-    assets.extend(checked.loaded.assets.iter().cloned());
+    assets.extend(attachments::visible(
+        site,
+        checked.ctx.as_of,
+        &checked.loaded.assets,
+    ));
+    // A file that would replace a generated one (or another file) stops the build.
+    let clashes = attachments::clashes(&site.root, &staging, &assets);
+    if !clashes.is_empty() {
+        let mut all = checked.report.diagnostics.clone();
+        all.extend(clashes);
+        checked.report = Report::new(checked.report.as_of, all, false);
+        opts.progress.finish();
+        return Ok(Built {
+            checked,
+            written: None,
+        });
+    }
     opts.progress.stage("发布", 1);
     let committed = staging
         .commit(&assets)

@@ -140,10 +140,12 @@ fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 fn parse_url(s: &str) -> Result<String, String> {
-    if s.starts_with("https://") || s.starts_with("http://") {
+    if gongkai::load::records::web_address(s) {
         Ok(s.to_string())
     } else {
-        Err(format!("“{s}” 不是网址，要以 https:// 或 http:// 开头"))
+        Err(format!(
+            "“{s}” 不是网址：要以 https:// 或 http:// 开头，后面是网站的域名，例如 https://www.example.gov.cn/zl/dzsw"
+        ))
     }
 }
 

@@ -127,7 +127,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     };
     // Watch before the first build, so that no change is missed between the two.
     let (tx, rx) = mpsc::channel();
-    let _watcher = watch(&opts.root, opts.poll, tx)?;
+    let watcher = watch(&opts.root, opts.poll, tx)?;
     let (first, done) = full_guarded(&mut builder, &shared);
     shared.publish(first);
     if let Some(done) = done {
@@ -135,7 +135,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     }
     let (root, base_url) = (opts.root.clone(), base.clone());
     let watch_shared = shared.clone();
-    thread::spawn(move || watch_loop(rx, &root, &base_url, &watch_shared));
+    thread::spawn(move || watch_loop(rx, &root, &base_url, &watch_shared, watcher));
     let build_shared = shared.clone();
     thread::spawn(move || build_loop(builder, &build_shared));
     println!("预览地址：{base}/  （修改文件后页面会自动刷新；按 Ctrl+C 停止）");
@@ -217,11 +217,28 @@ impl Builder {
         let memory = crate::write::Memory::default();
         match render::render(site, &checked.ctx, &opts, &mut self.cache, &memory) {
             Ok(rendered) => {
+                let mut assets = rendered.assets;
+                assets.extend(crate::attachments::visible(
+                    site,
+                    checked.ctx.as_of,
+                    &checked.loaded.assets,
+                ));
+                let clashes = crate::attachments::clashes(&site.root, &memory, &assets);
+                if !clashes.is_empty() {
+                    let report = Report::new(checked.report.as_of, clashes, false);
+                    eprint!("{}", report.to_text(&site.sources, color));
+                    let page = error_page(&[], Some((&report, &site.sources)));
+                    return (
+                        Snapshot {
+                            errors: Some(page),
+                            ..Snapshot::default()
+                        },
+                        None,
+                    );
+                }
                 let files = memory.files.into_inner().unwrap_or_default();
-                let assets = rendered
-                    .assets
+                let assets = assets
                     .into_iter()
-                    .chain(checked.loaded.assets)
                     .map(|(src, rel)| (rel, std::fs::canonicalize(&src).unwrap_or(src)))
                     .collect();
                 // The site it replaces is freed on another thread, after the lock is let go,
@@ -449,9 +466,11 @@ fn watch_loop(
     root: &Path,
     base: &str,
     shared: &Shared,
+    mut watcher: Box<dyn Watcher + Send>,
 ) {
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     while let Some(paths) = next_change(&rx, QUIET) {
+        rewatch(watcher.as_mut(), &root, &paths);
         let paths: Vec<PathBuf> = paths
             .into_iter()
             .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
@@ -510,6 +529,26 @@ fn watch_loop(
     }
 }
 
+/// The folders watched as a whole.
+const WATCHED: [&str; 3] = ["content", "themes", "static"];
+
+/// A watched folder itself renamed, removed or made again: its watch now follows a folder that
+/// is gone (or none), so it is set again on the folder that has the name now.
+fn rewatch(watcher: &mut dyn Watcher, root: &Path, paths: &[PathBuf]) {
+    let is_root = |p: &Path| std::fs::canonicalize(p).is_ok_and(|p| p == root);
+    for dir in WATCHED {
+        let d = root.join(dir);
+        let this =
+            |p: &PathBuf| p.file_name() == Some(dir.as_ref()) && p.parent().is_some_and(is_root);
+        if paths.iter().any(this) {
+            let _ = watcher.unwatch(&d);
+            if d.is_dir() {
+                let _ = watcher.watch(&d, RecursiveMode::Recursive);
+            }
+        }
+    }
+}
+
 /// Watches config.toml, content/, themes/ and static/ (the output folder is left alone).
 fn watch(
     root: &Path,
@@ -533,7 +572,7 @@ fn watch(
     watcher
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(|e| e.to_string())?;
-    for dir in ["content", "themes", "static"] {
+    for dir in WATCHED {
         let d = root.join(dir);
         if d.is_dir() {
             watcher
@@ -623,13 +662,17 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
     } else {
         path.clone()
     };
-    let found: Option<(Vec<u8>, &str)> = if let Some(bytes) = snap.files.get(&key) {
-        Some((bytes.to_vec(), content_type(&key)))
-    } else if let Some(src) = snap.assets.get(&key) {
-        std::fs::read(src).ok().map(|b| (b, content_type(&key)))
-    } else {
-        None
-    };
+    if !snap.files.contains_key(&key)
+        && let Some(src) = snap.assets.get(&key)
+        && let Some(response) = file_response(src, content_type(&key))
+    {
+        let _ = request.respond(response);
+        return;
+    }
+    let found: Option<(Vec<u8>, &str)> = snap
+        .files
+        .get(&key)
+        .map(|bytes| (bytes.to_vec(), content_type(&key)));
     match found {
         Some((bytes, kind)) => {
             let body = if kind.starts_with("text/html") {
@@ -662,6 +705,18 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
             );
         }
     }
+}
+
+/// A file copied as it is, streamed from disk: memory stays flat however large the file and
+/// however many readers download it at once. Only a regular file is served.
+fn file_response(path: &Path, kind: &str) -> Option<tiny_http::Response<std::fs::File>> {
+    let file = crate::write::open_regular(path).ok()?;
+    Some(
+        tiny_http::Response::from_file(file)
+            .with_header(header("Content-Type", kind))
+            .with_header(header("X-Content-Type-Options", "nosniff"))
+            .with_header(header("Cache-Control", "no-store")),
+    )
 }
 
 fn percent_decode(s: &str) -> String {

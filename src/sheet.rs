@@ -25,9 +25,15 @@ pub fn read(path: &Path) -> Result<(Vec<String>, Vec<Row>), String> {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let rows = match ext.as_str() {
-        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => read_workbook(path)?,
-        _ => read_csv(path)?,
+    let bytes = fs::read(path).map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
+    read_bytes(&ext, &bytes).map_err(|e| format!("{}：{e}", path.display()))
+}
+
+/// [`read`] for a file's bytes, its kind given by its extension (`xlsx`, `csv`, …).
+pub fn read_bytes(ext: &str, bytes: &[u8]) -> Result<(Vec<String>, Vec<Row>), String> {
+    let rows = match ext {
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => read_workbook(bytes)?,
+        _ => read_csv(bytes)?,
     };
     let mut rows = rows
         .into_iter()
@@ -190,9 +196,9 @@ impl Gather {
     }
 }
 
-fn read_workbook(path: &Path) -> Result<Vec<Row>, String> {
-    let mut book = calamine::open_workbook_auto(path)
-        .map_err(|e| format!("无法打开 {}：{e}", path.display()))?;
+fn read_workbook(bytes: &[u8]) -> Result<Vec<Row>, String> {
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("无法打开工作簿：{e}"))?;
     let first = book
         .sheet_names()
         .first()
@@ -235,19 +241,13 @@ fn read_workbook(path: &Path) -> Result<Vec<Row>, String> {
     Ok(gather.rows())
 }
 
-fn read_csv(path: &Path) -> Result<Vec<Row>, String> {
-    let bytes = fs::read(path).map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
-    let text = match crate::source::decode(&bytes) {
+fn read_csv(bytes: &[u8]) -> Result<Vec<Row>, String> {
+    let text = match crate::source::decode(bytes) {
         Ok(t) => t,
         Err(_) => {
-            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes) {
+            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
                 Some(t) => t.replace("\r\n", "\n"),
-                None => {
-                    return Err(format!(
-                        "{} 既不是 UTF-8 也不是 GB18030 编码的 CSV",
-                        path.display()
-                    ));
-                }
+                None => return Err("既不是 UTF-8 也不是 GB18030 编码的 CSV".into()),
             }
         }
     };

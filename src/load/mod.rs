@@ -59,6 +59,7 @@ pub fn load_project(
         sources: SourceMap::new(root),
         progress: Progress::default(),
         unit: None,
+        allow: crate::attachments::allowed(&[]),
     };
     let rel = format!("content/projects/{id}");
     if !root.join(&rel).is_dir() {
@@ -91,6 +92,7 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
         sources: SourceMap::new(root),
         progress: progress.clone(),
         unit: None,
+        allow: crate::attachments::allowed(&[]),
     };
 
     let config = match l.read("config.toml")? {
@@ -113,6 +115,7 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
         },
     };
 
+    l.allow = config.attachments.allowed();
     let programme = l.programme()?;
     l.unit = programme.as_ref().map(|p| p.unit().to_string());
     let documents = l.flat_records(
@@ -161,6 +164,8 @@ struct Loader<'r> {
     progress: Progress,
     /// The programme's unit, once read: amounts in records are in it.
     unit: Option<String>,
+    /// The types of file published beside the records (config's `[attachments]`).
+    allow: Vec<String>,
 }
 
 thread_local! {
@@ -170,14 +175,24 @@ thread_local! {
 
 /// Reads a whole file into `buf` without asking for its size first: content files are many and
 /// small, and the size lookup `std::fs::read` makes would be one more system call for each.
+/// Only a regular file is read (a link to one is followed): a FIFO, a socket or a device such
+/// as `/dev/zero` named `x.md` is refused at once instead of blocking or reading forever.
 fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
     use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
     buf.clear();
     buf.reserve(16 * 1024);
-    std::fs::File::open(path)?
-        .take(u64::MAX)
-        .read_to_end(buf)
-        .map(drop)
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    file.take(u64::MAX).read_to_end(buf).map(drop)
 }
 
 /// A `.md` file split into its TOML front matter and Markdown body.
@@ -191,8 +206,23 @@ impl<'r> Loader<'r> {
     /// Reads and decodes a file; a file that is not UTF-8 is a syntax error, not an I/O error.
     fn read(&mut self, rel: &str) -> Result<Option<Arc<SourceFile>>, LoadError> {
         let decoded = READ_BUFFER
-            .with_borrow_mut(|buf| read_into(&self.root.join(rel), buf).map(|()| decode(buf)))
-            .map_err(|e| LoadError(format!("读取 {rel} 失败：{e}")))?;
+            .with_borrow_mut(|buf| read_into(&self.root.join(rel), buf).map(|()| decode(buf)));
+        let decoded = match decoded {
+            Ok(d) => d,
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+                self.out.push(
+                    Diagnostic::error(
+                        SYNTAX,
+                        rel,
+                        "这不是普通文件（是命名管道、设备或套接字，或指向它们的链接），无法读取",
+                    )
+                    .hint("删掉它，或换成用文本编辑器保存的普通文件"),
+                );
+                self.broken.insert(rel.to_string());
+                return Ok(None);
+            }
+            Err(e) => return Err(LoadError(format!("读取 {rel} 失败：{e}"))),
+        };
         match decoded {
             Ok(text) => {
                 let forbidden = crate::source::forbidden_char(&text);
@@ -306,6 +336,7 @@ impl<'r> Loader<'r> {
             sources: SourceMap::new(self.root),
             progress: self.progress.clone(),
             unit: self.unit.clone(),
+            allow: self.allow.clone(),
         }
     }
 
@@ -436,7 +467,10 @@ impl<'r> Loader<'r> {
                     "项目文件夹里只认 index.md 和 progress/年-月.md；其他 .md 文件不会发布",
                 ));
             } else {
-                assets.push((self.root.join(&file), format!("projects/{id}/{inner}")));
+                match crate::attachments::check_file(self.root, &file, &self.allow, false) {
+                    Ok(real) => assets.push((real, format!("projects/{id}/{inner}"))),
+                    Err(d) => self.out.push(*d),
+                }
             }
         }
         project.progress.sort_by_key(|r| r.month);
@@ -538,11 +572,7 @@ impl<'r> Loader<'r> {
 }
 
 fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('~')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".tmp")
+    crate::attachments::is_leftover(name)
 }
 
 fn stem(rel: &str) -> &str {
@@ -584,6 +614,84 @@ fn suggest_id(id: &str) -> Option<String> {
     }
     let out = out.trim_matches('-').to_string();
     (!out.is_empty()).then_some(out)
+}
+
+/// Which record a file is, by where it is in the site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Config,
+    Programme,
+    Document,
+    Project,
+    Progress,
+    Notice,
+}
+
+/// Reads one file's bytes the way the loader reads a file of that kind — decoding, control
+/// characters, front matter, TOML, every field — without the file system, and returns what it
+/// found wrong (for the fuzz targets and tests; the loader itself reads from disk in parallel).
+pub fn read_bytes(kind: FileKind, bytes: &[u8], unit: &str) -> Vec<Diagnostic> {
+    let rel = match kind {
+        FileKind::Config => "config.toml",
+        FileKind::Programme => "content/programme.toml",
+        FileKind::Document => "content/documents/a.md",
+        FileKind::Project => "content/projects/a/index.md",
+        FileKind::Progress => "content/projects/a/progress/2022-07.md",
+        FileKind::Notice => "content/notices/a.md",
+    };
+    let mut d = Vec::new();
+    let text = match decode(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            d.push(Diagnostic::error(SYNTAX, rel, e.message()).at(e.line()));
+            return d;
+        }
+    };
+    if let Some((line, col, c)) = crate::source::forbidden_char(&text) {
+        d.push(Diagnostic::error(SYNTAX, rel, crate::source::describe_char(c)).span(line, col, 1));
+        return d;
+    }
+    let toml_only = matches!(kind, FileKind::Config | FileKind::Programme);
+    let (toml, body, first_line) = if toml_only {
+        (text.as_str(), Body::default(), 1)
+    } else {
+        match split_front_matter(&text) {
+            Ok(split) => (split.toml, split.body, 2),
+            Err((line, message, _)) => {
+                d.push(Diagnostic::error(SYNTAX, rel, message).at(line));
+                return d;
+            }
+        }
+    };
+    let label = match kind {
+        FileKind::Config => "config",
+        FileKind::Programme => "programme",
+        FileKind::Document => "document",
+        FileKind::Project => "project",
+        FileKind::Progress => "progress",
+        FileKind::Notice => "notice",
+    };
+    let doc = TomlDoc::new(rel, label, toml, first_line);
+    doc.set_unit(unit);
+    let Some(table) = doc.parse(&mut d) else {
+        return d;
+    };
+    let t = doc.root(&table);
+    let id = "a".to_string();
+    match kind {
+        FileKind::Config => drop(records::config(t, &mut d)),
+        FileKind::Programme => drop(records::programme(t, &mut d)),
+        FileKind::Document => drop(records::document(id, t, body, &mut d)),
+        FileKind::Project => drop(records::project(id, t, body, &mut d)),
+        FileKind::Progress => drop(records::progress(
+            Month::new(2022, 7).unwrap_or_else(Month::default_first),
+            t,
+            body,
+            &mut d,
+        )),
+        FileKind::Notice => drop(records::notice(id, t, body, &mut d)),
+    }
+    d
 }
 
 /// Splits `+++` TOML front matter from the Markdown body. Errors carry the line, the message

@@ -6,7 +6,7 @@ mod charts;
 mod data;
 mod feeds;
 mod search;
-mod theme;
+pub mod theme;
 pub mod views;
 
 use std::hash::{Hash, Hasher};
@@ -17,7 +17,7 @@ use tera::Context;
 
 use crate::check::Ctx;
 use crate::diag::Diagnostic;
-use crate::model::{Site, text};
+use crate::model::Site;
 use crate::write::{Asset, OutputFile, Sink};
 use views::Model;
 
@@ -119,7 +119,7 @@ pub fn render(
     cache: &mut views::ViewCache,
     sink: &dyn Sink,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let theme = theme::load(&site.root, text(&site.config.theme))?;
+    let theme = theme::load(&site.root, &site.config)?;
     let t = std::time::Instant::now();
     let model = views::build(site, ctx, opts.base_url.as_deref(), cache);
     crate::timing("render: model", t);
@@ -199,7 +199,7 @@ pub fn render_project_page(
     id: &str,
 ) -> Result<Option<(String, String)>, Vec<Diagnostic>> {
     let t = std::time::Instant::now();
-    let theme = theme::load(&site.root, text(&site.config.theme))?;
+    let theme = theme::load(&site.root, &site.config)?;
     crate::timing("page: theme", t);
     let t = std::time::Instant::now();
     let Some((site_view, project)) = views::one_project(site, ctx, opts.base_url.as_deref(), id)

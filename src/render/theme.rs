@@ -67,8 +67,12 @@ pub struct Theme {
 }
 
 /// Loads the theme named in the config (or the default), reporting template errors as
-/// `syntax` findings on the template file.
-pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
+/// `syntax` findings on the template file, and the static files of the theme and the site
+/// that may not be published ([`crate::attachments`]). A theme comes only from
+/// `themes/<name>/` inside the site.
+pub fn load(root: &Path, config: &crate::model::Config) -> Result<Theme, Vec<Diagnostic>> {
+    let name = crate::model::text(&config.theme);
+    let allow = config.attachments.allowed();
     let mut sources: BTreeMap<String, (String, String)> = DEFAULT_TEMPLATES
         .iter()
         .map(|(n, t)| {
@@ -85,6 +89,23 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     if let Some(name) = name.filter(|n| *n != "default") {
         let dir = root.join("themes").join(name);
+        let real = std::fs::canonicalize(&dir).ok();
+        let themes = std::fs::canonicalize(root.join("themes")).ok();
+        let inside =
+            matches!((&real, &themes), (Some(r), Some(t)) if r.parent() == Some(t.as_path()));
+        if !crate::load::records::valid_theme_name(name) || !inside {
+            return Err(vec![
+                Diagnostic::error(
+                    "invalid-value",
+                    &config.file,
+                    format!(
+                        "找不到主题 themes/{name}/：主题只能是站点 themes/ 文件夹里的一个文件夹"
+                    ),
+                )
+                .field("theme")
+                .hint("把主题放进 themes/<主题名>/，再写 theme = \"<主题名>\""),
+            ]);
+        }
         for (abs, rel) in files_under(&dir.join("templates")) {
             let shown = format!("themes/{name}/templates/{rel}");
             match std::fs::read(&abs)
@@ -103,9 +124,16 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
                 Err(e) => errors.push(Diagnostic::error("syntax", shown, e)),
             }
         }
-        assets.extend(files_under(&dir.join("static")));
+        let (theirs, refused) =
+            crate::attachments::collect(root, &format!("themes/{name}/static"), "", &allow, true);
+        assets.extend(theirs);
+        errors.extend(refused);
     }
-    assets.extend(files_under(&root.join("static")));
+    let (site_static, refused) = crate::attachments::collect(root, "static", "", &allow, true);
+    // The site's own static files replace the theme's of the same name.
+    assets.retain(|(_, rel)| !site_static.iter().any(|(_, r)| r == rel));
+    assets.extend(site_static);
+    errors.extend(refused);
     if !errors.is_empty() {
         return Err(errors);
     }
