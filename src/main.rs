@@ -150,6 +150,12 @@ fn parse_url(s: &str) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
+    // Output piped into `head` that stops reading ends the program quietly, as for any command,
+    // instead of failing the next print.
+    // SAFETY: restoring the default action of a signal, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(args),

@@ -13,7 +13,7 @@ use html5ever::tokenizer::{
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag as MdTag, TagEnd};
 
 use crate::model::Body;
-use crate::source::LineIndex;
+use crate::source::{LineIndex, is_forbidden};
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
@@ -80,6 +80,14 @@ pub fn scan(body: &Body) -> Vec<UnsafeSpot> {
                 raw.push_str(&html);
                 for what in scan_html(&html) {
                     spots.push(UnsafeSpot { line, what });
+                }
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(c) = text.chars().find(|c| is_forbidden(*c)) {
+                    spots.push(UnsafeSpot {
+                        line,
+                        what: spelled(c),
+                    });
                 }
             }
             Event::Start(MdTag::Link { dest_url, .. }) => {
@@ -208,17 +216,49 @@ pub fn is_off_site(url: &str) -> bool {
 /// Attributes that make the browser load something as the page is shown.
 const LOADING_ATTRS: &[&str] = &["src", "srcset", "poster", "background", "data", "lowsrc"];
 
-struct TagSink(RefCell<Vec<Tag>>);
+/// Start tags, and the first character no page may hold that a character reference spells
+/// (`&#11;`) in text or in an attribute.
+struct TagSink(RefCell<Vec<Tag>>, std::cell::Cell<Option<char>>);
 
 impl TokenSink for TagSink {
     type Handle = ();
     fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        if let Token::TagToken(tag) = token
-            && tag.kind == TagKind::StartTag
-        {
-            self.0.borrow_mut().push(tag);
+        let note = |text: &str| {
+            if self.1.get().is_none() {
+                self.1.set(text.chars().find(|c| is_forbidden(*c)));
+            }
+        };
+        match token {
+            Token::TagToken(tag) => {
+                for attr in &tag.attrs {
+                    note(&attr.value);
+                }
+                if tag.kind == TagKind::StartTag {
+                    self.0.borrow_mut().push(tag);
+                }
+            }
+            Token::CharacterTokens(text) => note(&text),
+            _ => {}
         }
         TokenSinkResult::Continue
+    }
+}
+
+/// A character reference (`&#11;`, `&#x0B`) spelling a character no page may hold.
+fn spelled(c: char) -> String {
+    format!(
+        "字符引用表示的不可见字符 {}（网页、订阅里不能有）",
+        crate::source::describe_char(c)
+    )
+}
+
+/// The text without the characters no page may hold (they can only come from character
+/// references, which `scan` reports).
+fn without_forbidden(text: String) -> String {
+    if text.contains(is_forbidden) {
+        text.chars().filter(|c| !is_forbidden(*c)).collect()
+    } else {
+        text
     }
 }
 
@@ -226,10 +266,16 @@ impl TokenSink for TagSink {
 fn scan_html(html: &str) -> Vec<String> {
     let queue = BufferQueue::default();
     queue.push_back(StrTendril::from_slice(html));
-    let tokenizer = Tokenizer::new(TagSink(RefCell::new(Vec::new())), Default::default());
+    let tokenizer = Tokenizer::new(
+        TagSink(RefCell::new(Vec::new()), Default::default()),
+        Default::default(),
+    );
     let _ = tokenizer.feed(&queue);
     tokenizer.end();
     let mut found = Vec::new();
+    if let Some(c) = tokenizer.sink.1.get() {
+        found.push(spelled(c));
+    }
     for tag in tokenizer.sink.0.take() {
         let name = tag.name.to_string();
         if ACTIVE_TAGS.contains(&name.as_str()) {
@@ -318,7 +364,7 @@ pub fn to_html(markdown: &str, top: u8) -> String {
     });
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, events);
-    if !needs_sanitiser {
+    let html = if !needs_sanitiser {
         raw
     } else if nesting(&raw) > MAX_NESTING {
         // Reported by `scan` (`unsafe-content`), so never published; shown as plain text
@@ -330,7 +376,8 @@ pub fn to_html(markdown: &str, top: u8) -> String {
         format!("<pre>{text}</pre>\n")
     } else {
         SANITIZER.clean(&raw).to_string()
-    }
+    };
+    without_forbidden(html)
 }
 
 fn shifted(level: HeadingLevel, shift: u8) -> HeadingLevel {
@@ -352,6 +399,7 @@ pub fn summary(markdown: &str, max_chars: usize) -> String {
             _ => {}
         }
     }
+    let text = without_forbidden(text);
     let text = text.trim();
     if text.chars().count() > max_chars {
         let cut: String = text.chars().take(max_chars).collect();
@@ -435,6 +483,28 @@ mod tests {
         };
         let (small, large) = (time(20_000), time(80_000));
         assert!(large < small * 10, "{small:?} then {large:?}");
+    }
+
+    #[test]
+    fn character_references_to_control_characters_are_reported_and_never_emitted() {
+        for md in [
+            "第一行&#11;第二行\n",
+            "# 标题&#x0B;\n",
+            "<div>x&#5o</div>\n",
+            "<div title=\"&#x1b;[2J\">x</div>\n",
+            // Found by the fuzz target `markdown`.
+            "<div><b>x</b>><b>x\\n/***v><b>x</b>><b>x<\n&#5o\n&#F****\n* n\n",
+        ] {
+            let spots = scan(&body(md));
+            assert!(
+                spots.iter().any(|s| s.what.contains("字符引用")),
+                "{md}: {spots:?}"
+            );
+            let html = to_html(md, 2);
+            assert!(!html.contains(is_forbidden), "{md}: {html:?}");
+            assert!(!summary(md, 100).contains(is_forbidden), "{md}");
+        }
+        assert!(scan(&body("A&amp;B &#20013; &#x4e2d;\n")).is_empty());
     }
 
     #[test]
