@@ -16,6 +16,11 @@ pub struct Month {
     pub month: u32,
 }
 
+/// The years a disclosure record can be about: a programme of this century. A year outside
+/// is a typing mistake (`0202-06-30`, an Excel serial 0 read as 1899-12-31), and keeps every
+/// count of days small.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
 impl Date {
     /// The date for a year, month (1–12) and day, or `None` if there is no such day.
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
@@ -52,6 +57,11 @@ impl Date {
 
     pub fn year(self) -> i32 {
         self.ymd().0
+    }
+
+    /// Whether the year is within [`YEARS`].
+    pub fn in_years(self) -> bool {
+        YEARS.contains(&self.year())
     }
 
     pub fn month(self) -> Month {

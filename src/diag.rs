@@ -322,19 +322,45 @@ impl Paint {
     }
 }
 
+/// Text from the site made safe for a terminal: control characters (which could move the
+/// cursor, clear the screen or retitle the window) shown as visible symbols, one character for
+/// one, so that columns still line up; bidirectional overrides (which reorder what is shown)
+/// as U+FFFD. Tabs stay.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{fffe}' | '\u{ffff}')
+    };
+    if !text.contains(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            '\t' => '\t',
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            c if unsafe_char(c) => '\u{fffd}',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
 fn write_text(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool) {
     let paint = Paint { on: color };
+    let file = printable(&d.file);
+    let message = printable(&d.message);
     let (label, code) = match d.severity {
         Severity::Error => ("error", "1;31"),
         Severity::Warning => ("warning", "1;33"),
     };
     let place = match (d.line, d.column) {
-        (Some(line), Some(col)) => format!("{}:{line}:{col}", d.file),
-        (Some(line), None) => format!("{}:{line}", d.file),
-        _ => d.file.clone(),
+        (Some(line), Some(col)) => format!("{file}:{line}:{col}"),
+        (Some(line), None) => format!("{file}:{line}"),
+        _ => file.to_string(),
     };
     let field = match d.field.as_deref() {
-        Some(f) if !d.message.contains(f) => format!(" [{f}]"),
+        Some(f) if !d.message.contains(f) => format!(" [{}]", printable(f)),
         _ => String::new(),
     };
     let _ = writeln!(
@@ -342,12 +368,13 @@ fn write_text(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
         "{}: {}: {}{}",
         paint.wrap(code, &format!("{label}[{}]", d.rule)),
         paint.wrap("1", &place),
-        d.message,
+        message,
         field
     );
     if let Some(line) = d.line
         && let Some(text) = sources.line(&d.file, line)
     {
+        let text = printable(&text).into_owned();
         let num = line.to_string();
         let pad = " ".repeat(num.len());
         let bar = paint.wrap("1;34", "|");
@@ -362,17 +389,18 @@ fn write_text(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
         );
     }
     if let Some(hint) = &d.hint {
-        let _ = writeln!(out, "  = 提示：{}", hint.replace('\n', "\n        "));
+        let lines: Vec<_> = hint.split('\n').map(printable).collect();
+        let _ = writeln!(out, "  = 提示：{}", lines.join("\n        "));
     }
     if let Some(fix) = &d.fix {
-        let _ = writeln!(out, "  = 修改：{}", fix.describe());
+        let _ = writeln!(out, "  = 修改：{}", printable(&fix.describe()));
     }
     for r in &d.related {
         let place = match r.line {
             Some(l) => format!("{}:{l}", r.file),
             None => r.file.clone(),
         };
-        let _ = writeln!(out, "  = 相关：{place}");
+        let _ = writeln!(out, "  = 相关：{}", printable(&place));
     }
     out.push('\n');
 }
@@ -468,6 +496,39 @@ mod tests {
             .apply(text),
             "a = 1\r\nc = 4\nb = 2\r\n"
         );
+    }
+
+    #[test]
+    fn terminal_escapes_from_the_site_are_shown_not_run() {
+        let mut sources = SourceMap::default();
+        sources.insert_text(
+            "a\u{1b}]0;x\u{7}.md",
+            "name = \"\u{1b}[2J\u{9b}31m\u{202e}x\"\n",
+        );
+        let d = Diagnostic::new(
+            crate::rules::SYNTAX,
+            "a\u{1b}]0;x\u{7}.md",
+            "坏了\u{1b}[31m",
+        )
+        .span(1, 9, 3)
+        .field("f\u{1b}")
+        .hint("写\u{8}成\n第二行\u{0}");
+        let report = Report::new(Date::parse("2022-09-01").unwrap(), vec![d], false);
+        let text = report.to_text(&sources, false);
+        for c in text.chars() {
+            assert!(
+                !c.is_control() || c == '\n',
+                "U+{:04X} reaches the terminal: {text:?}",
+                c as u32
+            );
+            assert_ne!(c, '\u{202e}');
+        }
+        assert!(text.contains("a␛]0;x␇.md:1:9: 坏了␛[31m [f␛]"), "{text}");
+        assert!(
+            text.contains("1 | name = \"␛[2J�31m�x\"\n  |         ^^^\n"),
+            "{text}"
+        );
+        assert!(text.contains("写␈成\n        第二行␀"), "{text}");
     }
 
     #[test]

@@ -8,7 +8,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Reader};
 use rust_decimal::Decimal;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
@@ -57,112 +56,11 @@ impl Outcome {
 
 // ---------------------------------------------------------------- reading the sheet
 
-/// One row of the sheet: its row number as the spreadsheet shows it, and its cells.
-struct Row {
-    number: usize,
-    cells: Vec<String>,
-}
+use crate::sheet::Row;
 
-/// Reads the first sheet: header cells and data rows (empty rows skipped).
+/// Reads the first sheet: header cells and data rows (see [`crate::sheet`]).
 fn read_sheet(path: &Path) -> Result<(Vec<String>, Vec<Row>), String> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let rows: Vec<Row> = match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(path)?,
-        _ => read_csv(path)?,
-    };
-    let mut rows = rows
-        .into_iter()
-        .filter(|r| r.cells.iter().any(|c| !c.trim().is_empty()));
-    let header = rows.next().map(|r| r.cells).ok_or("表格是空的")?;
-    Ok((header, rows.collect()))
-}
-
-fn read_csv(path: &Path) -> Result<Vec<Row>, String> {
-    let bytes = fs::read(path).map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
-    let text = match decode(&bytes) {
-        Ok(t) => t,
-        Err(_) => {
-            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes) {
-                Some(t) => t.into_owned(),
-                None => {
-                    return Err(format!(
-                        "{} 既不是 UTF-8 也不是 GB18030 编码的 CSV",
-                        path.display()
-                    ));
-                }
-            }
-        }
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    reader
-        .records()
-        .map(|r| {
-            let rec = r.map_err(|e| format!("CSV 格式错误：{e}"))?;
-            // The line the record starts on, counting blank lines (the reader skips them).
-            let mut byte = rec
-                .position()
-                .map_or(0, |p| p.byte() as usize)
-                .min(text.len());
-            while text
-                .as_bytes()
-                .get(byte)
-                .is_some_and(|b| *b == b'\n' || *b == b'\r')
-            {
-                byte += 1;
-            }
-            let number = 1 + text.as_bytes()[..byte.min(text.len())]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
-            Ok(Row {
-                number,
-                cells: rec.iter().map(|c| c.trim().to_string()).collect(),
-            })
-        })
-        .collect()
-}
-
-fn read_workbook(path: &Path) -> Result<Vec<Row>, String> {
-    let mut book = calamine::open_workbook_auto(path)
-        .map_err(|e| format!("无法打开 {}：{e}", path.display()))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or("工作簿里没有工作表")?
-        .map_err(|e| format!("无法读取第一个工作表：{e}"))?;
-    let first = range.start().map_or(0, |(row, _)| row as usize);
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, row)| Row {
-            number: first + i + 1,
-            cells: row.iter().map(cell_text).collect(),
-        })
-        .collect())
-}
-
-/// A cell as the text a person sees: numbers in their shortest form, dates as `YYYY-MM-DD`.
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::String(s) => s.trim().to_string(),
-        Data::Int(i) => i.to_string(),
-        // Excel keeps numbers as binary doubles; the shortest decimal that reads back as the same
-        // double is the number that was typed.
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => format!("{f}"),
-        Data::DateTime(dt) => {
-            let (y, m, d, ..) = dt.to_ymd_hms_milli();
-            format!("{y:04}-{m:02}-{d:02}")
-        }
-        Data::DateTimeIso(s) => s.chars().take(10).collect(),
-        Data::Bool(b) => b.to_string(),
-        Data::DurationIso(_) | Data::Error(_) | Data::Empty => String::new(),
-    }
+    crate::sheet::read(path)
 }
 
 /// Headers compared without spaces, with one kind of bracket, units taken off.
@@ -323,7 +221,7 @@ fn parse_date(s: &str) -> Option<Date> {
         .filter_map(|p| p.parse().ok())
         .collect();
     match nums.as_slice() {
-        [y, m, d] => Date::from_ymd(*y as i32, *m, *d),
+        [y, m, d] => Date::from_ymd(*y as i32, *m, *d).filter(|d| d.in_years()),
         _ => None,
     }
 }
@@ -336,7 +234,9 @@ fn parse_month(s: &str) -> Option<Month> {
         .filter_map(|p| p.parse().ok())
         .collect();
     match nums.as_slice() {
-        [y, m] | [y, m, _] => Month::new(*y as i32, *m),
+        [y, m] | [y, m, _] => {
+            Month::new(*y as i32, *m).filter(|m| crate::date::YEARS.contains(&m.year))
+        }
         _ => None,
     }
 }
@@ -355,6 +255,37 @@ fn parse_number(s: &str) -> Option<Decimal> {
     } else {
         parse_decimal(&cleaned)
     }
+}
+
+/// An amount cell, in 万元 (or in 元 when it says so), within the limits amounts have in files:
+/// below 10^12 万元, to the 分.
+fn parse_amount(label: &str, v: &str) -> Result<Decimal, String> {
+    use crate::money::{AMOUNT_DIGITS, Bound, parse_within};
+    let cleaned: String = v
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | ' '))
+        .collect();
+    let (text, in_yuan) = match cleaned.strip_suffix("万元") {
+        Some(wan) => (wan, false),
+        None => match cleaned.strip_suffix('元') {
+            Some(yuan) => (yuan, true),
+            None => (cleaned.as_str(), false),
+        },
+    };
+    let parsed = if in_yuan {
+        parse_within(text, AMOUNT_DIGITS + 4, 2).map(|y| (y / Decimal::from(10_000)).normalize())
+    } else {
+        parse_within(text, AMOUNT_DIGITS, 6)
+    };
+    parsed.map_err(|b| match b {
+        Bound::NotANumber => format!("{label}“{v}”不是数字"),
+        Bound::TooLarge => {
+            format!("{label}“{v}”超出了任何示范项目的规模（以万元计要小于 1 万亿）")
+        }
+        Bound::TooPrecise { .. } => {
+            format!("{label}“{v}”的小数位太多：精确到分为止（以万元计最多 6 位小数）")
+        }
+    })
 }
 
 /// 绩效目标 as one cell: "入驻企业：10 家；培训 1500 人次" — indicator, number, unit per item.
@@ -410,7 +341,7 @@ struct RecordFile {
 
 impl RecordFile {
     fn open(root: &Path, rel: &str) -> Result<RecordFile, String> {
-        let path = root.join(rel);
+        let path = crate::confine::inside(root, rel)?;
         if !path.exists() {
             return Ok(RecordFile {
                 path,
@@ -451,10 +382,7 @@ impl RecordFile {
         } else {
             format!("{}\n", self.body.trim_end())
         };
-        if let Some(dir) = self.path.parent() {
-            fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-        }
-        fs::write(&self.path, format!("+++\n{toml}+++\n{body}"))
+        crate::confine::write_atomically(&self.path, format!("+++\n{toml}+++\n{body}").as_bytes())
             .map_err(|e| format!("无法写入 {}：{e}", self.rel))
     }
 }
@@ -630,6 +558,13 @@ pub fn import(opts: &ImportOptions) -> Result<Outcome, String> {
         out.lines
             .push(format!("不认识的列（未导入）：{}", unknown.join("、")));
     }
+    let read_cols: Vec<Option<Col>> = cols
+        .iter()
+        .map(|c| c.clone().filter(|c| *c != Col::Derived))
+        .collect();
+    if let Some(why) = crate::sheet::duplicate_columns(&header, &read_cols) {
+        return Err(why);
+    }
     let has = |c: &Col| cols.iter().any(|x| x.as_ref() == Some(c));
     if !has(&Col::Id) && !has(&Col::Name) {
         return Err("表格里找不到“项目编号”或“项目名称”列：第一行要是表头".into());
@@ -657,6 +592,21 @@ pub fn import(opts: &ImportOptions) -> Result<Outcome, String> {
             }
         }
         let row = row;
+        // A cell that could not be read, in a column that is imported: the row is not.
+        let problem = row
+            .problems
+            .iter()
+            .find(|(i, _)| *i >= header.len() || read_cols.get(*i).is_some_and(Option::is_some));
+        if let Some((i, why)) = problem {
+            out.bad_rows += 1;
+            let column = header.get(*i).map_or(String::new(), |h| format!("“{h}”"));
+            out.lines.push(format!(
+                "第 {} 行：无法读取：第 {} 列{column}{why}",
+                row.number,
+                crate::sheet::column_name(*i)
+            ));
+            continue;
+        }
         let cell = |c: &Col| -> Option<&str> {
             cols.iter()
                 .position(|x| x.as_ref() == Some(c))
@@ -746,10 +696,7 @@ fn project_row<'r>(
         if let Some(Col::Funding(source)) = col
             && let Some(v) = row.cells.get(i).map(|s| s.trim()).filter(|s| !s.is_empty())
         {
-            funding.push((
-                source.clone(),
-                parse_number(v).ok_or(format!("扶持资金“{v}”不是数字"))?,
-            ));
+            funding.push((source.clone(), parse_amount("扶持资金", v)?));
         }
     }
     let targets = cell(&Col::Targets)
@@ -842,7 +789,7 @@ fn progress_row<'r>(
         .map(|v| parse_number(v).ok_or(format!("完成比例“{v}”不是数字")))
         .transpose()?;
     let disbursed = cell(&Col::Disbursed)
-        .map(|v| parse_number(v).ok_or(format!("累计拨付“{v}”不是数字")))
+        .map(|v| parse_amount("累计拨付", v))
         .transpose()?;
     let published = cell(&Col::Published)
         .map(|v| parse_date(v).ok_or(format!("公开日期“{v}”不是日期")))

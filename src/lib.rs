@@ -6,8 +6,10 @@
 //! [`write`] (the only stage that touches the output folder, atomically). [`build_site`] and the
 //! preview ([`serve`]) both run [`run`]; they differ only in the sink they give it.
 
+pub mod attachments;
 pub mod calendar;
 pub mod check;
+pub mod confine;
 pub mod corpus;
 pub mod date;
 pub mod derive;
@@ -23,6 +25,7 @@ pub mod progress;
 pub mod render;
 pub mod rules;
 pub mod serve;
+pub mod sheet;
 pub mod source;
 pub mod write;
 
@@ -218,23 +221,32 @@ pub fn run(opts: &Options, sink: &dyn Sink, cache: &mut ViewCache) -> Result<Out
     let t = std::time::Instant::now();
     let result = render::render(site, &checked.derived, &render_opts, cache, sink);
     timing("render", t);
-    let rendered = match result {
+    let (rendered, errors) = match result {
         Ok(r) => {
+            // Attachments of records not yet public stay unpublished; none may take the place
+            // of a generated file.
             let mut assets = r.assets;
-            assets.extend(checked.loaded.assets.iter().cloned());
-            Some(Rendered {
-                files: r.written,
-                assets,
-            })
+            assets.extend(attachments::visible(
+                site,
+                &checked.derived,
+                &checked.loaded.assets,
+            ));
+            let clashes = attachments::clashes(&site.root, sink, &assets);
+            if clashes.is_empty() {
+                let files = r.written;
+                (Some(Rendered { files, assets }), Vec::new())
+            } else {
+                (None, clashes)
+            }
         }
-        Err(RenderError::Template(errors)) => {
-            let mut all = checked.report.diagnostics.clone();
-            all.extend(errors);
-            checked.report = Report::new(checked.report.as_of, all, false);
-            None
-        }
+        Err(RenderError::Template(errors)) => (None, errors),
         Err(RenderError::Io(e)) => return Err(RunError::Io(e)),
     };
+    if !errors.is_empty() {
+        let mut all = checked.report.diagnostics.clone();
+        all.extend(errors);
+        checked.report = Report::new(checked.report.as_of, all, false);
+    }
     Ok(Outcome { checked, rendered })
 }
 
@@ -246,15 +258,17 @@ pub struct Built {
 
 /// Checks, renders and — only if there is no error — replaces `output` with the new site.
 pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
-    write::check_output_dir(&opts.root, output).map_err(BuildError::Output)?;
+    // The folder actually written: `output` with its links and `..` resolved.
+    let target = write::check_output_dir(&opts.root, output).map_err(BuildError::Output)?;
     let output_error = |e: std::io::Error| {
         BuildError::Output(format!(
-            "写入 {} 失败：{e}（原有网站未改动）",
-            output.display()
+            "写入 {} 失败：{}（原有网站未改动）",
+            target.display(),
+            write::io_cause(&e)
         ))
     };
     // Pages stream into the staging folder; dropped on any error, it leaves the output as it was.
-    let staging = write::Staging::new(output).map_err(output_error)?;
+    let staging = write::Staging::new(&target).map_err(output_error)?;
     let outcome = run(opts, &staging, &mut ViewCache::default());
     let outcome = match outcome {
         Ok(o) => o,
@@ -262,7 +276,11 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
             opts.progress.finish();
             return Err(match e {
                 RunError::Load(e) => BuildError::Load(e),
-                RunError::Io(e) => output_error(e),
+                // The staging folder knows which file could not be written.
+                RunError::Io(e) => match staging.failure() {
+                    Some(why) => BuildError::Output(format!("{why}（原有网站未改动）")),
+                    None => output_error(e),
+                },
             });
         }
     };
@@ -275,7 +293,9 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
     };
     let t = std::time::Instant::now();
     opts.progress.stage("发布", 1);
-    let committed = staging.commit(&rendered.assets).map_err(output_error);
+    let committed = staging
+        .commit(&rendered.assets)
+        .map_err(|why| BuildError::Output(format!("{why}（原有网站未改动）")));
     opts.progress.finish();
     committed?;
     timing("write", t);

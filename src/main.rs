@@ -128,18 +128,34 @@ enum Format {
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse(s).ok_or_else(|| format!("“{s}” 不是日期，请写成 2022-09-01"))
+    let d = Date::parse(s).ok_or_else(|| format!("“{s}” 不是日期，请写成 2022-09-01"))?;
+    if !d.in_years() {
+        return Err(format!(
+            "“{s}” 的年份不在 {} 到 {} 之间",
+            gongkai::date::YEARS.start(),
+            gongkai::date::YEARS.end()
+        ));
+    }
+    Ok(d)
 }
 
 fn parse_url(s: &str) -> Result<String, String> {
-    if s.starts_with("https://") || s.starts_with("http://") {
+    if gongkai::load::records::web_address(s) {
         Ok(s.to_string())
     } else {
-        Err(format!("“{s}” 不是网址，要以 https:// 或 http:// 开头"))
+        Err(format!(
+            "“{s}” 不是网址：要以 https:// 或 http:// 开头，后面是网站的域名，例如 https://www.example.gov.cn/zl/dzsw"
+        ))
     }
 }
 
 fn main() -> ExitCode {
+    // Output piped into `head` that stops reading ends the program quietly, as for any command,
+    // instead of failing the next print.
+    // SAFETY: restoring the default action of a signal, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(args),

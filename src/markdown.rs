@@ -13,7 +13,7 @@ use html5ever::tokenizer::{
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag as MdTag, TagEnd};
 
 use crate::model::Body;
-use crate::source::LineIndex;
+use crate::source::{LineIndex, is_forbidden};
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
@@ -48,17 +48,46 @@ const URL_ATTRS: &[&str] = &[
     "cite",
 ];
 
-/// Finds active HTML and dangerous or off-site URLs in a Markdown body.
+/// How deeply elements may nest in a body. Browsers and the sanitiser look up the chain of open
+/// elements at each tag, so ten thousand nested `<div>`s cost a hundred million steps; no
+/// disclosure needs more than a few levels.
+pub const MAX_NESTING: usize = 100;
+
+/// Finds active HTML, dangerous or off-site URLs and too deep nesting in a Markdown body.
 pub fn scan(body: &Body) -> Vec<UnsafeSpot> {
     let index = LineIndex::new(&body.markdown);
     let line_of = |offset: usize| index.line_col(&body.markdown, offset).0 + body.first_line - 1;
     let mut spots = Vec::new();
+    // Markdown's own containers (quotes, lists) and the raw HTML's elements both nest.
+    let (mut depth, mut deepest, mut raw) = (0usize, (0usize, 0u32), String::new());
     for (event, range) in Parser::new_ext(&body.markdown, options()).into_offset_iter() {
         let line = line_of(range.start);
+        match &event {
+            Event::Start(_) => {
+                depth += 1;
+                if depth > deepest.0 {
+                    deepest = (depth, line);
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         match event {
             Event::Html(html) | Event::InlineHtml(html) => {
+                if raw.is_empty() {
+                    deepest.1 = deepest.1.max(line);
+                }
+                raw.push_str(&html);
                 for what in scan_html(&html) {
                     spots.push(UnsafeSpot { line, what });
+                }
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(c) = text.chars().find(|c| is_forbidden(*c)) {
+                    spots.push(UnsafeSpot {
+                        line,
+                        what: spelled(c),
+                    });
                 }
             }
             Event::Start(MdTag::Link { dest_url, .. }) => {
@@ -85,7 +114,59 @@ pub fn scan(body: &Body) -> Vec<UnsafeSpot> {
             _ => {}
         }
     }
+    if deepest.0 + nesting(&raw) > MAX_NESTING {
+        spots.push(UnsafeSpot {
+            line: deepest.1.max(body.first_line),
+            what: format!("元素嵌套超过 {MAX_NESTING} 层"),
+        });
+    }
     spots
+}
+
+/// Counts how deeply the elements of an HTML fragment nest, as tokens go by (an upper bound:
+/// an end tag a browser would imply is not subtracted).
+struct DepthSink {
+    depth: std::cell::Cell<usize>,
+    max: std::cell::Cell<usize>,
+}
+
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+impl TokenSink for DepthSink {
+    type Handle = ();
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        if let Token::TagToken(tag) = token {
+            match tag.kind {
+                TagKind::StartTag if !tag.self_closing && !VOID.contains(&&*tag.name) => {
+                    self.depth.set(self.depth.get() + 1);
+                    self.max.set(self.max.get().max(self.depth.get()));
+                }
+                TagKind::EndTag => self.depth.set(self.depth.get().saturating_sub(1)),
+                _ => {}
+            }
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// The deepest nesting of elements in an HTML fragment.
+fn nesting(html: &str) -> usize {
+    if html.is_empty() {
+        return 0;
+    }
+    let queue = BufferQueue::default();
+    queue.push_back(StrTendril::from_slice(html));
+    let sink = DepthSink {
+        depth: Default::default(),
+        max: Default::default(),
+    };
+    let tokenizer = Tokenizer::new(sink, Default::default());
+    let _ = tokenizer.feed(&queue);
+    tokenizer.end();
+    tokenizer.sink.max.get()
 }
 
 /// The scheme, if a URL would run code (`javascript:`, `vbscript:`, `data:`), seen the way a
@@ -101,26 +182,83 @@ fn active_scheme(url: &str) -> Option<&'static str> {
         .find(|s| cleaned.starts_with(s))
 }
 
-/// A URL that makes the browser contact another host.
-fn is_off_site(url: &str) -> bool {
-    let u = url.trim().to_ascii_lowercase();
-    u.starts_with("http:")
-        || u.starts_with("https:")
-        || u.starts_with("//")
-        || u.starts_with("\\\\")
+/// A URL that makes the browser contact another host, read the way a browser reads it: tabs
+/// and line breaks inside removed, leading spaces and controls skipped, a backslash taken as a
+/// slash (so `/\evil.example` and `\/evil.example` are `//evil.example`), any scheme.
+pub fn is_off_site(url: &str) -> bool {
+    let u: String = url
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .skip_while(|c| *c <= ' ')
+        .map(|c| {
+            if c == '\\' {
+                '/'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    if u.starts_with("//") {
+        return true;
+    }
+    // A scheme: a letter, then letters, digits, `+`, `-` or `.`, then `:` before any `/?#`.
+    match u.split_once(':') {
+        Some((scheme, _)) => {
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
 }
 
-struct TagSink(RefCell<Vec<Tag>>);
+/// Attributes that make the browser load something as the page is shown.
+const LOADING_ATTRS: &[&str] = &["src", "srcset", "poster", "background", "data", "lowsrc"];
+
+/// Start tags, and the first character no page may hold that a character reference spells
+/// (`&#11;`) in text or in an attribute.
+struct TagSink(RefCell<Vec<Tag>>, std::cell::Cell<Option<char>>);
 
 impl TokenSink for TagSink {
     type Handle = ();
     fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        if let Token::TagToken(tag) = token
-            && tag.kind == TagKind::StartTag
-        {
-            self.0.borrow_mut().push(tag);
+        let note = |text: &str| {
+            if self.1.get().is_none() {
+                self.1.set(text.chars().find(|c| is_forbidden(*c)));
+            }
+        };
+        match token {
+            Token::TagToken(tag) => {
+                for attr in &tag.attrs {
+                    note(&attr.value);
+                }
+                if tag.kind == TagKind::StartTag {
+                    self.0.borrow_mut().push(tag);
+                }
+            }
+            Token::CharacterTokens(text) => note(&text),
+            _ => {}
         }
         TokenSinkResult::Continue
+    }
+}
+
+/// A character reference (`&#11;`, `&#x0B`) spelling a character no page may hold.
+fn spelled(c: char) -> String {
+    format!(
+        "字符引用表示的不可见字符 {}（网页、订阅里不能有）",
+        crate::source::describe_char(c)
+    )
+}
+
+/// The text without the characters no page may hold (they can only come from character
+/// references, which `scan` reports).
+fn without_forbidden(text: String) -> String {
+    if text.contains(is_forbidden) {
+        text.chars().filter(|c| !is_forbidden(*c)).collect()
+    } else {
+        text
     }
 }
 
@@ -128,10 +266,16 @@ impl TokenSink for TagSink {
 fn scan_html(html: &str) -> Vec<String> {
     let queue = BufferQueue::default();
     queue.push_back(StrTendril::from_slice(html));
-    let tokenizer = Tokenizer::new(TagSink(RefCell::new(Vec::new())), Default::default());
+    let tokenizer = Tokenizer::new(
+        TagSink(RefCell::new(Vec::new()), Default::default()),
+        Default::default(),
+    );
     let _ = tokenizer.feed(&queue);
     tokenizer.end();
     let mut found = Vec::new();
+    if let Some(c) = tokenizer.sink.1.get() {
+        found.push(spelled(c));
+    }
     for tag in tokenizer.sink.0.take() {
         let name = tag.name.to_string();
         if ACTIVE_TAGS.contains(&name.as_str()) {
@@ -167,6 +311,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
                 "text-align: left" | "text-align: center" | "text-align: right"
             )
             .then_some(value.into()),
+            // Pages load nothing from other hosts, however the address is spelled.
+            a if LOADING_ATTRS.contains(&a) && (is_off_site(value) || a == "srcset") => None,
             _ => Some(value.into()),
         });
     b
@@ -189,8 +335,10 @@ pub fn to_html(markdown: &str, top: u8) -> String {
     // escapes text and attributes); only the rest goes through the sanitiser.
     let needs_sanitiser = events.iter().any(|e| match e {
         Event::Html(_) | Event::InlineHtml(_) => true,
-        Event::Start(MdTag::Link { dest_url, .. })
-        | Event::Start(MdTag::Image { dest_url, .. }) => active_scheme(dest_url).is_some(),
+        Event::Start(MdTag::Link { dest_url, .. }) => active_scheme(dest_url).is_some(),
+        Event::Start(MdTag::Image { dest_url, .. }) => {
+            active_scheme(dest_url).is_some() || is_off_site(dest_url)
+        }
         _ => false,
     });
     let events = events.into_iter().map(|event| match event {
@@ -216,11 +364,20 @@ pub fn to_html(markdown: &str, top: u8) -> String {
     });
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, events);
-    if needs_sanitiser {
-        SANITIZER.clean(&raw).to_string()
-    } else {
+    let html = if !needs_sanitiser {
         raw
-    }
+    } else if nesting(&raw) > MAX_NESTING {
+        // Reported by `scan` (`unsafe-content`), so never published; shown as plain text
+        // rather than handed to a sanitiser whose cost grows with the square of the depth.
+        let text = markdown
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        format!("<pre>{text}</pre>\n")
+    } else {
+        SANITIZER.clean(&raw).to_string()
+    };
+    without_forbidden(html)
 }
 
 fn shifted(level: HeadingLevel, shift: u8) -> HeadingLevel {
@@ -242,6 +399,7 @@ pub fn summary(markdown: &str, max_chars: usize) -> String {
             _ => {}
         }
     }
+    let text = without_forbidden(text);
     let text = text.trim();
     if text.chars().count() > max_chars {
         let cut: String = text.chars().take(max_chars).collect();
@@ -271,6 +429,82 @@ mod tests {
         assert!(spots[0].what.contains("script"));
         assert!(spots[1].what.contains("onclick"));
         assert!(spots[3].what.contains("其他网站"));
+    }
+
+    #[test]
+    fn images_from_other_hosts_however_spelled() {
+        for url in [
+            "/\\evil.example/a.png",
+            "\\/evil.example/a.png",
+            "\\\\evil.example/a.png",
+            " //evil.example/a.png",
+            "/\t/evil.example/a.png",
+            "HTTPS://evil.example/a.png",
+            "https:evil.example/a.png",
+            "ftp://evil.example/a.png",
+        ] {
+            assert!(is_off_site(url), "{url}");
+            let md = format!(
+                "![x]({})\n\n<img src=\"{}\">\n",
+                url.replace(' ', "%20"),
+                url
+            );
+            let spots = scan(&body(&md));
+            assert!(!spots.is_empty(), "{url}: {spots:?}");
+            let html = to_html(&md, 2);
+            for src in html.split("src=\"").skip(1) {
+                let value = src.split('"').next().unwrap();
+                assert!(!is_off_site(value), "{url}: {html}");
+            }
+        }
+        for url in ["photo.jpg", "/zl/a.png", "./a/b.png", "a:b/../c.png"] {
+            assert!(!is_off_site(url) || url.contains(':'), "{url}");
+        }
+        assert!(to_html("![现场](photo.jpg)", 2).contains("src=\"photo.jpg\""));
+    }
+
+    #[test]
+    fn deep_nesting_is_reported_and_costs_linear_time() {
+        let deep = "<div>\n".repeat(MAX_NESTING + 1);
+        let spots = scan(&body(&deep));
+        assert!(spots.iter().any(|s| s.what.contains("嵌套")), "{spots:?}");
+        let quotes = format!("{} x\n", ">".repeat(MAX_NESTING + 1));
+        assert!(scan(&body(&quotes)).iter().any(|s| s.what.contains("嵌套")));
+        let fine = "<div>\n\n<b>粗</b>\n\n</div>\n".repeat(1000);
+        assert!(scan(&body(&fine)).is_empty());
+        assert!(to_html(&fine, 2).contains("<b>粗</b>"));
+        // Twice the depth, about twice the time (a square law would be four times).
+        let time = |n: usize| {
+            let md = "<div>\n".repeat(n);
+            let t = std::time::Instant::now();
+            let html = to_html(&md, 2);
+            assert!(!html.contains("<div>"));
+            t.elapsed()
+        };
+        let (small, large) = (time(20_000), time(80_000));
+        assert!(large < small * 10, "{small:?} then {large:?}");
+    }
+
+    #[test]
+    fn character_references_to_control_characters_are_reported_and_never_emitted() {
+        for md in [
+            "第一行&#11;第二行\n",
+            "# 标题&#x0B;\n",
+            "<div>x&#5o</div>\n",
+            "<div title=\"&#x1b;[2J\">x</div>\n",
+            // Found by the fuzz target `markdown`.
+            "<div><b>x</b>><b>x\\n/***v><b>x</b>><b>x<\n&#5o\n&#F****\n* n\n",
+        ] {
+            let spots = scan(&body(md));
+            assert!(
+                spots.iter().any(|s| s.what.contains("字符引用")),
+                "{md}: {spots:?}"
+            );
+            let html = to_html(md, 2);
+            assert!(!html.contains(is_forbidden), "{md}: {html:?}");
+            assert!(!summary(md, 100).contains(is_forbidden), "{md}");
+        }
+        assert!(scan(&body("A&amp;B &#20013; &#x4e2d;\n")).is_empty());
     }
 
     #[test]

@@ -175,6 +175,22 @@ pub struct Config {
     pub rules: RuleSettings,
     pub calendar: CalendarExtra,
     pub data: DataSettings,
+    pub attachments: AttachmentSettings,
+}
+
+/// `[attachments]`: which types of file beside the records are published.
+#[derive(Debug, Default)]
+pub struct AttachmentSettings {
+    /// Extensions published (`pdf`, `docx`, …); empty for the default list.
+    pub allow: Vec<Spanned<String>>,
+}
+
+impl AttachmentSettings {
+    /// The extensions published, lowercased, never an active type.
+    pub fn allowed(&self) -> Vec<String> {
+        let listed: Vec<String> = self.allow.iter().map(|s| s.value.clone()).collect();
+        crate::attachments::allowed(&listed)
+    }
 }
 
 /// `[data]`: how the open data describes itself.

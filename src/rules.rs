@@ -70,13 +70,13 @@ const fn warning(
 pub const SYNTAX: &Rule = &error(
     "syntax",
     "SPEC §3：文件格式",
-    "文件读不懂：TOML 格式不对、缺少 `+++`、不是 UTF-8 编码、字段名用了中文",
+    "文件读不懂：TOML 格式不对、缺少 `+++`、不是 UTF-8 编码、字段名用了中文、有看不见的控制字符、不是普通文件（命名管道、设备）",
     "按提示修改那一行；编码问题用记事本“另存为”UTF-8",
 );
 pub const INVALID_ID: &Rule = &error(
     "invalid-id",
     "SPEC §3：编号即网址",
-    "文件名或文件夹名不能用作编号（有中文、大写、空格等），或放错了位置",
+    "文件名或文件夹名不能用作编号（有中文、大写、空格等），或放错了位置；附件会覆盖生成的文件或另一个附件",
     "改名为小写英文、数字和 `-`",
 );
 pub const DUPLICATE_ID: &Rule = &error(
@@ -94,7 +94,7 @@ pub const REQUIRED_FIELD: &Rule = &error(
 pub const INVALID_VALUE: &Rule = &error(
     "invalid-value",
     "数据正确性（SPEC §4）",
-    "类型或数值不对：金额为负、完成比例超出 0–100 或比上月低、完成时限早于开工日期、资金来源编号不存在、网址不是 http(s) 开头",
+    "类型或数值不对：金额为负、金额超出 1 万亿或小数位多于分、年份不在 2000–2100、完成比例超出 0–100 或比上月低、完成时限早于开工日期、资金来源编号不存在、网址不是完整的 http(s) 网址、`theme` 不是文件夹名",
     "按提示改正数值",
 );
 pub const UNKNOWN_REFERENCE: &Rule = &error(
@@ -112,8 +112,8 @@ pub const CREDIT_CODE: &Rule = &error(
 pub const UNSAFE_CONTENT: &Rule = &error(
     "unsafe-content",
     "网站安全（SPEC §6）",
-    "正文里有脚本、事件属性、`javascript:` 链接或来自其他网站的图片",
-    "删掉那段 HTML；图片放进项目文件夹用相对路径引用",
+    "正文里有脚本、事件属性、`javascript:` 链接、来自其他网站的图片（`//`、`/\\`、`\\/` 开头的也算）或嵌套超过 100 层的元素；附件是网页、SVG、脚本，不在可发布的类型里，或不是站点里的普通文件",
+    "删掉那段 HTML；图片放进项目文件夹用相对路径引用；附件存为 PDF 或图片",
 );
 pub const FUND_SUM_MISMATCH: &Rule = &error(
     "fund-sum-mismatch",

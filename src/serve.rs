@@ -128,15 +128,15 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     };
     // Watch before the first build, so that no change is missed between the two.
     let (tx, rx) = mpsc::channel();
-    let _watcher = watch(&opts.root, opts.poll, tx)?;
-    let (first, done) = builder.full(&shared);
+    let watcher = watch(&opts.root, opts.poll, tx)?;
+    let (first, done) = full_guarded(&mut builder, &shared);
     shared.publish(first);
     if let Some(done) = done {
         eprintln!("{done}");
     }
     let (root, base_url) = (opts.root.clone(), base.clone());
     let watch_shared = shared.clone();
-    thread::spawn(move || watch_loop(rx, &root, &base_url, &watch_shared));
+    thread::spawn(move || watch_loop(rx, &root, &base_url, &watch_shared, watcher));
     let build_shared = shared.clone();
     thread::spawn(move || build_loop(builder, &build_shared));
     println!("预览地址：{base}/  （修改文件后页面会自动刷新；按 Ctrl+C 停止）");
@@ -265,6 +265,29 @@ fn project_page(shared: &Shared, root: &Path, base: &str, id: &str) -> Option<(S
         .flatten()
 }
 
+/// [`Builder::full`], with a failure inside it shown as an error page instead of ending the
+/// preview's builds: the next edit builds again.
+fn full_guarded(builder: &mut Builder, shared: &Shared) -> (Snapshot, Option<String>) {
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.full(shared)));
+    run.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        builder.cache = ViewCache::keeping();
+        let message = format!("生成网站时程序内部出错（{why}）：请把这条信息和改动的文件报告给维护者；改正后保存，会重新生成");
+        eprintln!("错误：{message}");
+        (
+            Snapshot {
+                errors: Some(error_page(&[message], None)),
+                ..Snapshot::default()
+            },
+            None,
+        )
+    })
+}
+
 /// Runs full builds one after another while there are changes not yet built.
 fn build_loop(mut builder: Builder, shared: &Shared) {
     loop {
@@ -281,7 +304,7 @@ fn build_loop(mut builder: Builder, shared: &Shared) {
             *dirty = false;
         }
         let since = shared.edits.load(Ordering::SeqCst);
-        let (snapshot, done) = builder.full(shared);
+        let (snapshot, done) = full_guarded(&mut builder, shared);
         shared.publish_build(snapshot, since);
         // Said once the build is in place and the old one let go: the preview is idle.
         if let Some(done) = done {
@@ -401,9 +424,11 @@ fn watch_loop(
     root: &Path,
     base: &str,
     shared: &Shared,
+    mut watcher: Box<dyn Watcher + Send>,
 ) {
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     while let Some(paths) = next_change(&rx, QUIET) {
+        rewatch(watcher.as_mut(), &root, &paths);
         let paths: Vec<PathBuf> = paths
             .into_iter()
             .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
@@ -462,6 +487,26 @@ fn watch_loop(
     }
 }
 
+/// The folders watched as a whole.
+const WATCHED: [&str; 3] = ["content", "themes", "static"];
+
+/// A watched folder itself renamed, removed or made again: its watch now follows a folder that
+/// is gone (or none), so it is set again on the folder that has the name now.
+fn rewatch(watcher: &mut dyn Watcher, root: &Path, paths: &[PathBuf]) {
+    let is_root = |p: &Path| std::fs::canonicalize(p).is_ok_and(|p| p == root);
+    for dir in WATCHED {
+        let d = root.join(dir);
+        let this =
+            |p: &PathBuf| p.file_name() == Some(dir.as_ref()) && p.parent().is_some_and(is_root);
+        if paths.iter().any(this) {
+            let _ = watcher.unwatch(&d);
+            if d.is_dir() {
+                let _ = watcher.watch(&d, RecursiveMode::Recursive);
+            }
+        }
+    }
+}
+
 /// Watches config.toml, content/, themes/ and static/ (the output folder is left alone).
 fn watch(
     root: &Path,
@@ -485,7 +530,7 @@ fn watch(
     watcher
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(|e| e.to_string())?;
-    for dir in ["content", "themes", "static"] {
+    for dir in WATCHED {
         let d = root.join(dir);
         if d.is_dir() {
             watcher
@@ -575,13 +620,17 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
     } else {
         path.clone()
     };
-    let found: Option<(Vec<u8>, &str)> = if let Some(bytes) = snap.files.get(&key) {
-        Some((bytes.to_vec(), content_type(&key)))
-    } else if let Some(src) = snap.assets.get(&key) {
-        std::fs::read(src).ok().map(|b| (b, content_type(&key)))
-    } else {
-        None
-    };
+    if !snap.files.contains_key(&key)
+        && let Some(src) = snap.assets.get(&key)
+        && let Some(response) = file_response(src, content_type(&key))
+    {
+        let _ = request.respond(response);
+        return;
+    }
+    let found: Option<(Vec<u8>, &str)> = snap
+        .files
+        .get(&key)
+        .map(|bytes| (bytes.to_vec(), content_type(&key)));
     match found {
         Some((bytes, kind)) => {
             let body = if kind.starts_with("text/html") {
@@ -614,6 +663,18 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
             );
         }
     }
+}
+
+/// A file copied as it is, streamed from disk: memory stays flat however large the file and
+/// however many readers download it at once. Only a regular file is served.
+fn file_response(path: &Path, kind: &str) -> Option<tiny_http::Response<std::fs::File>> {
+    let file = crate::write::open_regular(path).ok()?;
+    Some(
+        tiny_http::Response::from_file(file)
+            .with_header(header("Content-Type", kind))
+            .with_header(header("X-Content-Type-Options", "nosniff"))
+            .with_header(header("Cache-Control", "no-store")),
+    )
 }
 
 fn percent_decode(s: &str) -> String {
@@ -670,7 +731,8 @@ fn events(request: tiny_http::Request, shared: &Shared) {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
+    crate::diag::printable(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")

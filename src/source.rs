@@ -69,6 +69,52 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     }
 }
 
+/// Whether a character may appear in no output — no page, feed, JSON, CSV or sitemap: C0
+/// controls other than tab, line feed and carriage return (XML 1.0 forbids them; U+000B is the
+/// soft line break Word pastes), DEL and the C1 controls (invisible, and read by terminals as
+/// escapes), and the noncharacters U+FFFE and U+FFFF (XML forbids them too).
+pub fn is_forbidden(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// The first forbidden character of a text ([`is_forbidden`]): 1-based line and column (in
+/// characters), and the character.
+pub fn forbidden_char(text: &str) -> Option<(u32, u32, char)> {
+    // Every forbidden character starts with one of these bytes: a quick scan finds candidates.
+    let candidate = |b: &u8| {
+        (*b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r')) || matches!(*b, 0x7f | 0xc2 | 0xef)
+    };
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = bytes[from..].iter().position(candidate) {
+        let at = from + i;
+        let c = text[at..].chars().next()?;
+        if is_forbidden(c) {
+            let before = &text[..at];
+            let line = 1 + before.matches('\n').count();
+            let start = before.rfind('\n').map_or(0, |n| n + 1);
+            let col = 1 + text[start..at].chars().count();
+            return Some((line as u32, col as u32, c));
+        }
+        from = at + c.len_utf8();
+    }
+    None
+}
+
+/// How a forbidden character is named to a webmaster: its code point and what it usually is.
+pub fn describe_char(c: char) -> String {
+    let what = match c {
+        '\u{0}' => "空字符（NUL）",
+        '\u{b}' => "垂直制表符（Word 里的软换行 Shift+Enter）",
+        '\u{c}' => "换页符（Word 里的分页符）",
+        '\u{1b}' => "终端转义符（ESC）",
+        '\u{7f}' => "删除符（DEL）",
+        '\u{fffe}' | '\u{ffff}' => "非字符",
+        _ => "控制字符",
+    };
+    format!("U+{:04X} {what}", c as u32)
+}
+
 /// Byte offsets of line starts, to turn offsets into 1-based lines and columns.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -212,6 +258,17 @@ mod tests {
             decode(b"ok\n\xFF\xFF\xFF"),
             Err(DecodeError::Unknown { line: 2 })
         );
+    }
+
+    #[test]
+    fn finds_forbidden_characters_with_line_and_column() {
+        assert_eq!(forbidden_char("a\tb\r\n乳源\n"), None);
+        assert_eq!(forbidden_char("第一行\n乳源\u{b}县"), Some((2, 3, '\u{b}')));
+        assert_eq!(forbidden_char("é ÿ ￼\u{fffd}"), None);
+        assert_eq!(forbidden_char("x\u{85}"), Some((1, 2, '\u{85}')));
+        assert_eq!(forbidden_char("\u{ffff}"), Some((1, 1, '\u{ffff}')));
+        assert_eq!(forbidden_char("\u{0}"), Some((1, 1, '\u{0}')));
+        assert!(describe_char('\u{b}').contains("U+000B"));
     }
 
     #[test]

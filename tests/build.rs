@@ -474,10 +474,7 @@ fn a_site_theme_overrides_templates_file_by_file_and_adds_static_files() {
     let site = Site::from_fixture("spec-site");
     site.replace("config.toml", "theme = \"default\"", "theme = \"county\"");
     site.write("themes/county/templates/404.html", "{% extends \"base.html\" %}{% block content %}<h1>本县专用 404：{{ site.title }}</h1>{% endblock content %}");
-    site.write(
-        "themes/county/static/logo.svg",
-        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
-    );
+    site.write("themes/county/static/logo.png", [0x89, b'P', b'N', b'G']);
     site.write("static/robots.txt", "User-agent: *\n");
     assert_eq!(site.build(AS_OF, &[]).status.code(), Some(0));
     assert!(
@@ -488,7 +485,7 @@ fn a_site_theme_overrides_templates_file_by_file_and_adds_static_files() {
         site.read("public/index.html").contains("钱从哪里来"),
         "other templates stay built in"
     );
-    assert!(site.path("public/logo.svg").is_file() && site.path("public/robots.txt").is_file());
+    assert!(site.path("public/logo.png").is_file() && site.path("public/robots.txt").is_file());
     // A broken template is an error naming the file; the output is kept.
     site.write("themes/county/templates/404.html", "{% if %}");
     let run = site.build(AS_OF, &[]);

@@ -52,11 +52,6 @@ fn the_marker_fixture_raises_every_warning_where_it_belongs() {
                 &format!("{CSC}/index.md"),
                 "progress/2022-08"
             ),
-            expect(
-                "progress-missing",
-                &format!("{CSC}/index.md"),
-                "progress/2022-09"
-            ),
             expect("deadline-overdue", &format!("{CSC}/index.md"), "deadline"),
             expect(
                 "progress-late",
@@ -71,6 +66,20 @@ fn the_marker_fixture_raises_every_warning_where_it_belongs() {
             .unwrap()
             .iter()
             .all(|d| d["severity"] == "warning")
+    );
+    // August and September missing: one finding, the months as a run.
+    let missing = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "progress-missing")
+        .unwrap();
+    assert!(
+        missing["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("2022年8月—2022年9月，共 2 个月"),
+        "{missing:#}"
     );
     assert_eq!(
         site.run(&["check", "--as-of", AS_OF, "--strict"])

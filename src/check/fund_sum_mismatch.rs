@@ -17,13 +17,8 @@ pub const RULE: Check = Check {
 
 /// `part` as a percentage of `whole`, rounded half up to `scale` decimal places.
 pub fn share(part: Money, whole: Money, scale: u32) -> Option<Decimal> {
-    if whole.is_zero() {
-        return None;
-    }
-    Some(
-        (part.0 * Decimal::ONE_HUNDRED / whole.0)
-            .round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero),
-    )
+    crate::money::percent_of(part, whole)
+        .map(|p| p.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero))
 }
 
 fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {

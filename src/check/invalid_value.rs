@@ -91,10 +91,7 @@ fn config(c: &Config, out: &mut Vec<Diagnostic>) {
 }
 
 fn is_web_address(url: &str) -> bool {
-    let u = url.trim();
-    (u.starts_with("https://") || u.starts_with("http://"))
-        && u.len() > 8
-        && !u.contains(char::is_whitespace)
+    crate::load::records::web_address(url)
 }
 
 fn is_email(email: &str) -> bool {

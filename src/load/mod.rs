@@ -60,6 +60,7 @@ pub fn load_project(
         broken: BTreeSet::new(),
         sources: SourceMap::new(root),
         progress: Progress::default(),
+        allow: crate::attachments::allowed(&[]),
     };
     let rel = format!("content/projects/{id}");
     if !root.join(&rel).is_dir() {
@@ -92,6 +93,7 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
         broken: BTreeSet::new(),
         sources: SourceMap::new(root),
         progress: progress.clone(),
+        allow: crate::attachments::allowed(&[]),
     };
 
     let config = match l.read("config.toml")? {
@@ -107,6 +109,7 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
         },
     };
 
+    l.allow = config.attachments.allowed();
     let programme = l.programme()?;
     if let Some(unit) = programme.as_ref().and_then(|p| text(&p.unit)) {
         l.unit = unit.to_string();
@@ -158,6 +161,8 @@ struct Loader<'r> {
     broken: BTreeSet<String>,
     sources: SourceMap,
     progress: Progress,
+    /// The types of file published beside the records (config's `[attachments]`).
+    allow: Vec<String>,
 }
 
 thread_local! {
@@ -167,14 +172,24 @@ thread_local! {
 
 /// Reads a whole file into `buf` without asking for its size first: content files are many and
 /// small, and the size lookup `std::fs::read` makes would be one more system call for each.
+/// Only a regular file is read (a link to one is followed): a FIFO, a socket or a device such
+/// as `/dev/zero` named `x.md` is refused at once instead of blocking or reading forever.
 fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
     use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
     buf.clear();
     buf.reserve(16 * 1024);
-    std::fs::File::open(path)?
-        .take(u64::MAX)
-        .read_to_end(buf)
-        .map(drop)
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    file.take(u64::MAX).read_to_end(buf).map(drop)
 }
 
 /// A `.md` file split into its TOML front matter and Markdown body.
@@ -188,15 +203,49 @@ impl<'r> Loader<'r> {
     /// Reads and decodes a file; a file that is not UTF-8 is a syntax error, not an I/O error.
     fn read(&mut self, rel: &str) -> Result<Option<Arc<SourceFile>>, LoadError> {
         let decoded = READ_BUFFER
-            .with_borrow_mut(|buf| read_into(&self.root.join(rel), buf).map(|()| decode(buf)))
-            .map_err(|e| LoadError(format!("读取 {rel} 失败：{e}")))?;
+            .with_borrow_mut(|buf| read_into(&self.root.join(rel), buf).map(|()| decode(buf)));
+        let decoded = match decoded {
+            Ok(d) => d,
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+                self.out.push(
+                    Diagnostic::new(
+                        SYNTAX,
+                        rel,
+                        "这不是普通文件（是命名管道、设备或套接字，或指向它们的链接），无法读取",
+                    )
+                    .hint("删掉它，或换成用文本编辑器保存的普通文件"),
+                );
+                self.broken.insert(rel.to_string());
+                return Ok(None);
+            }
+            Err(e) => return Err(LoadError(format!("读取 {rel} 失败：{e}"))),
+        };
         match decoded {
             Ok(text) => {
+                let forbidden = crate::source::forbidden_char(&text);
                 let file = Arc::new(SourceFile {
                     path: rel.to_string(),
                     text,
                 });
                 self.sources.insert(&file);
+                // Refused here, once for every output: a page, the feed, the data files and
+                // the sitemap would each carry it differently (or break on it).
+                if let Some((line, col, c)) = forbidden {
+                    self.out.push(
+                        Diagnostic::new(
+                            SYNTAX,
+                            rel,
+                            format!(
+                                "第 {line} 行第 {col} 列有不可见的{}，网页、订阅和数据文件里不能有",
+                                crate::source::describe_char(c)
+                            ),
+                        )
+                        .span(line, col, 1)
+                        .hint("用文本编辑器删掉这个字符（常是从 Word 复制带进来的）；要换行就直接按回车"),
+                    );
+                    self.broken.insert(rel.to_string());
+                    return Ok(None);
+                }
                 Ok(Some(file))
             }
             Err(e) => {
@@ -270,8 +319,8 @@ impl<'r> Loader<'r> {
             kind,
             repaired.text.as_deref().unwrap_or(text),
             first_line,
-        )
-        .with_unit(&self.unit);
+        );
+        doc.set_unit(&self.unit);
         match doc.parse() {
             Some(table) => read(doc.root(&table), &mut self.out),
             None => self.broken(rel, placeholder()),
@@ -321,6 +370,7 @@ impl<'r> Loader<'r> {
             broken: BTreeSet::new(),
             sources: SourceMap::new(self.root),
             progress: self.progress.clone(),
+            allow: self.allow.clone(),
         }
     }
 
@@ -451,7 +501,10 @@ impl<'r> Loader<'r> {
                     "项目文件夹里只认 index.md 和 progress/年-月.md；其他 .md 文件不会发布",
                 ));
             } else {
-                assets.push((self.root.join(&file), format!("projects/{id}/{inner}")));
+                match crate::attachments::check_file(self.root, &file, &self.allow, false) {
+                    Ok(real) => assets.push((real, format!("projects/{id}/{inner}"))),
+                    Err(d) => self.out.push(*d),
+                }
             }
         }
         project.progress.sort_by_key(|r| r.month);
@@ -459,7 +512,8 @@ impl<'r> Loader<'r> {
     }
 
     fn progress(&mut self, rel: &str, name: &str) -> Result<Option<ProgressReport>, LoadError> {
-        let Some(month) = Month::parse(name) else {
+        let Some(month) = Month::parse(name).filter(|m| crate::date::YEARS.contains(&m.year))
+        else {
             self.out.push(
                 Diagnostic::new(
                     INVALID_ID,
@@ -552,11 +606,7 @@ impl<'r> Loader<'r> {
 }
 
 fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('~')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".tmp")
+    crate::attachments::is_leftover(name)
 }
 
 fn stem(rel: &str) -> &str {
@@ -617,6 +667,94 @@ fn front_matter_fix(text: &str) -> Option<crate::diag::Fix> {
         }
         _ => None,
     }
+}
+
+/// Which record a file is, by where it is in the site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Config,
+    Programme,
+    Document,
+    Project,
+    Progress,
+    Notice,
+}
+
+/// Reads one file's bytes the way the loader reads a file of that kind — decoding, control
+/// characters, front matter, TOML, every field — without the file system, and returns what it
+/// found wrong (for the fuzz targets and tests; the loader itself reads from disk in parallel).
+pub fn read_bytes(kind: FileKind, bytes: &[u8], unit: &str) -> Vec<Diagnostic> {
+    let rel = match kind {
+        FileKind::Config => "config.toml",
+        FileKind::Programme => "content/programme.toml",
+        FileKind::Document => "content/documents/a.md",
+        FileKind::Project => "content/projects/a/index.md",
+        FileKind::Progress => "content/projects/a/progress/2022-07.md",
+        FileKind::Notice => "content/notices/a.md",
+    };
+    let mut d = Vec::new();
+    let text = match decode(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            d.push(Diagnostic::new(SYNTAX, rel, e.message()).at(e.line()));
+            return d;
+        }
+    };
+    if let Some((line, col, c)) = crate::source::forbidden_char(&text) {
+        d.push(Diagnostic::new(SYNTAX, rel, crate::source::describe_char(c)).span(line, col, 1));
+        return d;
+    }
+    let toml_only = matches!(kind, FileKind::Config | FileKind::Programme);
+    let (toml, body, first_line) = if toml_only {
+        (text.as_str(), Body::default(), 1)
+    } else {
+        match split_front_matter(&text) {
+            Ok(split) => (split.toml, split.body, 2),
+            Err((line, message, _)) => {
+                d.push(Diagnostic::new(SYNTAX, rel, message).at(line));
+                return d;
+            }
+        }
+    };
+    let label = match kind {
+        FileKind::Config => "config",
+        FileKind::Programme => "programme",
+        FileKind::Document => "document",
+        FileKind::Project => "project",
+        FileKind::Progress => "progress",
+        FileKind::Notice => "notice",
+    };
+    let repaired = toml_reader::repair(rel, label, toml, first_line, unit);
+    d.extend(repaired.diagnostics);
+    if !repaired.readable {
+        return d;
+    }
+    let doc = TomlDoc::new(
+        rel,
+        label,
+        repaired.text.as_deref().unwrap_or(toml),
+        first_line,
+    );
+    doc.set_unit(unit);
+    let Some(table) = doc.parse() else {
+        return d;
+    };
+    let t = doc.root(&table);
+    let id = "a".to_string();
+    match kind {
+        FileKind::Config => drop(records::config(t, &mut d)),
+        FileKind::Programme => drop(records::programme(t, &mut d)),
+        FileKind::Document => drop(records::document(id, t, body, &mut d)),
+        FileKind::Project => drop(records::project(id, t, body, &mut d)),
+        FileKind::Progress => drop(records::progress(
+            Month::new(2022, 7).unwrap_or_else(Month::default_first),
+            t,
+            body,
+            &mut d,
+        )),
+        FileKind::Notice => drop(records::notice(id, t, body, &mut d)),
+    }
+    d
 }
 
 /// Splits `+++` TOML front matter from the Markdown body. Errors carry the line, the message

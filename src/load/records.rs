@@ -1,7 +1,7 @@
 //! One function per kind of record: TOML table in, domain type out, problems reported.
 
 use crate::diag::{Diagnostic, Fix};
-use crate::load::toml_reader::{INVALID_VALUE, Table, number, percentage};
+use crate::load::toml_reader::{INVALID_VALUE, Table, percentage};
 use crate::model::*;
 
 type Diags = Vec<Diagnostic>;
@@ -66,6 +66,46 @@ pub fn config(mut t: Table, d: &mut Diags) -> Config {
         c.data.license = data.string("license", d);
         data.finish(d);
     }
+    if let Some(mut a) = t.table("attachments", d) {
+        c.attachments.allow = a.strings("allow", d);
+        for ext in &c.attachments.allow {
+            let e = ext
+                .value
+                .trim()
+                .trim_start_matches('.')
+                .to_ascii_lowercase();
+            if crate::attachments::NEVER.contains(&e.as_str()) {
+                d.push(
+                    Diagnostic::new(
+                        INVALID_VALUE,
+                        &c.file,
+                        format!("附件类型 {e} 不能发布：网页、SVG、脚本和 XML 可以在读者的浏览器里以本站的名义运行代码"),
+                    )
+                    .span(ext.line, ext.col, ext.width)
+                    .field("attachments.allow")
+                    .hint(format!("从 allow 里删掉 \"{}\"；要发布其内容，存为 PDF", ext.value)),
+                );
+            }
+        }
+        a.finish(d);
+    }
+    if let Some(theme) = &c.theme
+        && !valid_theme_name(&theme.value)
+    {
+        d.push(
+            Diagnostic::new(
+                INVALID_VALUE,
+                &c.file,
+                format!(
+                    "theme = \"{}\" 不是主题名：主题只能放在站点的 themes/<主题名>/ 里，这里只写文件夹名",
+                    theme.value
+                ),
+            )
+            .span(theme.line, theme.col, theme.width)
+            .field("theme")
+            .hint("例如 theme = \"county\"，主题放在 themes/county/templates/ 和 themes/county/static/"),
+        );
+    }
     if let Some(mut cal) = t.table("calendar", d) {
         c.calendar.holidays = calendar_days(&mut cal, "holidays", d);
         c.calendar.workdays = calendar_days(&mut cal, "workdays", d);
@@ -73,6 +113,24 @@ pub fn config(mut t: Table, d: &mut Diags) -> Config {
     }
     t.finish(d);
     c
+}
+
+/// A web address a reader can open: `http` or `https`, a host, no spaces (`http://` alone,
+/// `https://a b` and `https:///x` are not).
+pub fn web_address(text: &str) -> bool {
+    let t = text.trim();
+    !t.contains(char::is_whitespace)
+        && url::Url::parse(t).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+        })
+}
+
+/// A theme is a folder of `themes/`: a plain name, never a path.
+pub fn valid_theme_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn channels(t: &mut Table, key: &'static str, d: &mut Diags) -> Vec<Channel> {
@@ -112,11 +170,38 @@ fn calendar_days(
 }
 
 pub fn programme(mut t: Table, d: &mut Diags) -> Programme {
+    let name = t.string("name", d);
+    let year = t.integer("year", d).filter(|y| {
+        let ok = i32::try_from(y.value).is_ok_and(|v| crate::date::YEARS.contains(&v));
+        if !ok {
+            d.push(
+                Diagnostic::new(
+                    INVALID_VALUE,
+                    t.doc().file,
+                    format!(
+                        "year = {} 不在 {} 到 {} 年之间，看起来是写错了",
+                        y.value,
+                        crate::date::YEARS.start(),
+                        crate::date::YEARS.end()
+                    ),
+                )
+                .span(y.line, y.col, y.width)
+                .field("year")
+                .hint("写批复的年度，例如：year = 2021"),
+            );
+        }
+        ok
+    });
+    let unit = t.string("unit", d);
+    // The sources' and categories' amounts below are in this unit.
+    if let Some(u) = &unit {
+        t.doc().set_unit(&u.value);
+    }
     let mut p = Programme {
         file: t.doc().file.to_string(),
-        name: t.string("name", d),
-        year: t.integer("year", d),
-        unit: t.string("unit", d),
+        name,
+        year,
+        unit,
         plan: t.string("plan", d),
         fund_rules: t.string("fund_rules", d),
         prohibited_uses: t.strings("prohibited_uses", d),
@@ -165,15 +250,7 @@ pub fn programme(mut t: Table, d: &mut Diags) -> Programme {
                 name: c.string("name", d),
                 ..Category::default()
             };
-            cat.allocations = c
-                .map_of(
-                    "allocations",
-                    d,
-                    |v| number(v).map(crate::money::Money),
-                    "数字",
-                    "不加引号的数字",
-                )
-                .1;
+            cat.allocations = c.money_map("allocations", d, "金额").1;
             cat.shares = c
                 .map_of("shares", d, percentage, "百分比（加引号）", "\"35%\"")
                 .1;
@@ -228,13 +305,7 @@ pub fn project(id: String, mut t: Table, body: Body, d: &mut Diags) -> Project {
         };
         c.finish(d);
     }
-    let (line, entries) = t.map_of(
-        "funding",
-        d,
-        |v| number(v).map(crate::money::Money),
-        "数字",
-        "不加引号的数字",
-    );
+    let (line, entries) = t.money_map("funding", d, "金额");
     p.funding = Funding { line, entries };
     p.targets = t
         .tables("targets", d)

@@ -1,18 +1,19 @@
 //! Reading TOML with the place of every value, reporting every problem instead of stopping at
 //! the first, and keeping amounts exact from the text as written.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use rust_decimal::Decimal;
 use toml::Spanned as TSpanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::date::{Date, Month};
+use crate::date::{Date, Month, YEARS};
 use crate::diag::{Diagnostic, Fix};
 use crate::labels;
 use crate::load::mistakes;
 use crate::model::{Entries, Field, Spanned};
-use crate::money::{Money, parse_decimal};
+use crate::money::{self, Bound, Money, parse_decimal};
 use crate::source::LineIndex;
 
 pub use crate::rules::{INVALID_VALUE, SYNTAX, UNKNOWN_FIELD};
@@ -25,9 +26,9 @@ pub struct TomlDoc<'a> {
     pub text: &'a str,
     /// The line of the file on which `text` begins.
     pub first_line: u32,
-    /// The programme's unit, for amounts written with one.
-    pub unit: String,
     index: LineIndex,
+    /// The programme's unit, for the decimal places an amount may have.
+    unit: Cell<&'static str>,
 }
 
 impl<'a> TomlDoc<'a> {
@@ -37,15 +38,25 @@ impl<'a> TomlDoc<'a> {
             kind,
             text,
             first_line,
-            unit: "万元".into(),
             index: LineIndex::new(text),
+            unit: Cell::new("万元"),
         }
     }
 
-    /// The same document, reading amounts in `unit`.
-    pub fn with_unit(mut self, unit: &str) -> Self {
-        self.unit = unit.to_string();
-        self
+    /// Amounts in this text are in `unit` (the programme's): they may have as many decimal
+    /// places as reach the 分 in it.
+    pub fn set_unit(&self, unit: &str) {
+        let known = ["元", "千元", "万元", "亿元"];
+        self.unit.set(
+            known
+                .into_iter()
+                .find(|u| *u == unit.trim())
+                .unwrap_or("万元"),
+        );
+    }
+
+    fn unit(&self) -> &'static str {
+        self.unit.get()
     }
 
     /// Line, column and width (in characters) of a byte range of `text`.
@@ -488,7 +499,7 @@ impl<'t, 'a> Table<'t, 'a> {
         let path = self.path(key);
         let written = self.doc.text.get(value.span()).unwrap_or("");
         let kind = match expected {
-            "数字" | "整数" => mistakes::Expect::Number,
+            e if e.contains("数字") || e == "整数" => mistakes::Expect::Number,
             e if e.starts_with("日期") => mistakes::Expect::Date,
             e if e.starts_with("文字（") => mistakes::Expect::Text,
             _ => mistakes::Expect::Unknown,
@@ -502,7 +513,7 @@ impl<'t, 'a> Table<'t, 'a> {
             {
                 Some(format!("\"{}\"", written.trim()))
             }
-            other => mistakes::as_expected(other, written, &self.doc.unit),
+            other => mistakes::as_expected(other, written, self.doc.unit()),
         };
         let line_text = self
             .doc
@@ -518,7 +529,7 @@ impl<'t, 'a> Table<'t, 'a> {
             (Some(m), _) => format!("写成 {key} = {m}"),
             (None, mistakes::Expect::Number) => format!(
                 "写成不加引号的数字（金额以 {} 为单位，比例不写 %），照批复文件、合同或凭证上的数填写",
-                self.doc.unit
+                self.doc.unit()
             ),
             (None, mistakes::Expect::Date) => {
                 "写成 年-月-日 的日期（如 2022-06-30 这样，不加引号），照原始文件上的日期填写"
@@ -551,7 +562,10 @@ impl<'t, 'a> Table<'t, 'a> {
     pub fn string(&mut self, key: &'static str, diags: &mut Vec<Diagnostic>) -> Field<String> {
         let (k, v) = self.get(key)?;
         match v.get_ref() {
-            DeValue::String(s) => Some(self.at(k, s.to_string())),
+            DeValue::String(s) => {
+                self.no_control_chars(diags, key, v, s);
+                Some(self.at(k, s.to_string()))
+            }
             _ => {
                 self.wrong_type(diags, key, v, "文字（用英文双引号括起来）", "\"……\"");
                 None
@@ -571,10 +585,9 @@ impl<'t, 'a> Table<'t, 'a> {
             DeValue::Array(items) if items.iter().all(|i| i.get_ref().is_str()) => items
                 .iter()
                 .map(|i| {
-                    self.doc.spanned(
-                        i.get_ref().as_str().unwrap_or_default().to_string(),
-                        i.span(),
-                    )
+                    let s = i.get_ref().as_str().unwrap_or_default();
+                    self.no_control_chars(diags, key, i, s);
+                    self.doc.spanned(s.to_string(), i.span())
                 })
                 .collect(),
             _ => {
@@ -596,10 +609,15 @@ impl<'t, 'a> Table<'t, 'a> {
             DeValue::String(s) => Date::parse(s.trim()),
             _ => None,
         };
-        if parsed.is_none() {
+        let Some(date) = parsed else {
             self.wrong_type(diags, key, v, "日期（年-月-日）", "年-月-日");
+            return None;
+        };
+        if !date.in_years() {
+            self.out_of_years(diags, key, v, date.year());
+            return None;
         }
-        Some(self.at(k, parsed?))
+        Some(self.at(k, date))
     }
 
     pub fn month(&mut self, key: &'static str, diags: &mut Vec<Diagnostic>) -> Field<Month> {
@@ -608,25 +626,165 @@ impl<'t, 'a> Table<'t, 'a> {
             DeValue::String(s) => Month::parse(s.trim()),
             _ => None,
         };
-        if parsed.is_none() {
+        let Some(month) = parsed else {
             self.wrong_type(diags, key, v, "月份（年-月，加引号）", "\"2022-06\"");
+            return None;
+        };
+        if !YEARS.contains(&month.year) {
+            self.out_of_years(diags, key, v, month.year);
+            return None;
         }
-        Some(self.at(k, parsed?))
+        Some(self.at(k, month))
     }
 
+    /// A text written with an escape (`\u000B`) for a character no output may carry
+    /// ([`crate::source::is_forbidden`]; raw ones are refused with the file).
+    fn no_control_chars(
+        &self,
+        diags: &mut Vec<Diagnostic>,
+        key: &str,
+        value: &TSpanned<DeValue>,
+        text: &str,
+    ) {
+        let Some(c) = text.chars().find(|c| crate::source::is_forbidden(*c)) else {
+            return;
+        };
+        let (line, col, width) = self.doc.pos(value.span());
+        let path = self.path(key);
+        diags.push(
+            Diagnostic::new(
+                INVALID_VALUE,
+                self.doc.file,
+                format!(
+                    "{} 含不可见的{}，网页、订阅和数据文件里不能有",
+                    labels::describe(self.doc.kind, &path),
+                    crate::source::describe_char(c)
+                ),
+            )
+            .span(line, col, width)
+            .field(path)
+            .hint("删掉这个转义字符（\\u 开头的那一段）"),
+        );
+    }
+
+    /// A date or year outside [`YEARS`]: a typing mistake, reported as an impossible value.
+    fn out_of_years(
+        &self,
+        diags: &mut Vec<Diagnostic>,
+        key: &str,
+        value: &TSpanned<DeValue>,
+        year: i32,
+    ) {
+        let (line, col, width) = self.doc.pos(value.span());
+        let path = self.path(key);
+        diags.push(
+            Diagnostic::new(
+                INVALID_VALUE,
+                self.doc.file,
+                format!(
+                    "{} 的年份 {year} 不在 {} 到 {} 年之间，看起来是写错了",
+                    labels::describe(self.doc.kind, &path),
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            )
+            .span(line, col, width)
+            .field(path)
+            .hint(format!("年份写四位，例如：{key} = 2022-06-30")),
+        );
+    }
+
+    /// A number that is not an amount, within [`money::NUMBER_DIGITS`] and
+    /// [`money::NUMBER_PLACES`].
     pub fn decimal(&mut self, key: &'static str, diags: &mut Vec<Diagnostic>) -> Field<Decimal> {
         let (k, v) = self.get(key)?;
-        match number(v.get_ref()) {
-            Some(d) => Some(self.at(k, d)),
-            None => {
-                self.wrong_type(diags, key, v, "数字", "不加引号的数字");
+        let parsed = number_within(v.get_ref(), money::NUMBER_DIGITS, money::NUMBER_PLACES);
+        match parsed {
+            Ok(d) => Some(self.at(k, d)),
+            Err(bound) => {
+                self.out_of_bounds(diags, key, v, bound, None);
                 None
             }
         }
     }
 
+    /// An amount in the programme's unit: below 10^12, to the 分 at most.
     pub fn money(&mut self, key: &'static str, diags: &mut Vec<Diagnostic>) -> Field<Money> {
-        self.decimal(key, diags).map(|s| s.map(Money))
+        let (k, v) = self.get(key)?;
+        let money = self.amount(diags, key, v)?;
+        Some(self.at(k, money))
+    }
+
+    fn amount(
+        &self,
+        diags: &mut Vec<Diagnostic>,
+        key: &str,
+        value: &TSpanned<DeValue>,
+    ) -> Option<Money> {
+        let places = money::amount_places(self.doc.unit());
+        match number_within(value.get_ref(), money::AMOUNT_DIGITS, places) {
+            Ok(d) => Some(Money(d)),
+            Err(bound) => {
+                self.out_of_bounds(diags, key, value, bound, Some(places));
+                None
+            }
+        }
+    }
+
+    /// Reports a number that is not one, or is beyond its limits (`places` given for amounts).
+    fn out_of_bounds(
+        &self,
+        diags: &mut Vec<Diagnostic>,
+        key: &str,
+        value: &TSpanned<DeValue>,
+        bound: Bound,
+        places: Option<u32>,
+    ) {
+        let path = self.path(key);
+        let label = labels::describe(self.doc.kind, &path);
+        let unit = self.doc.unit();
+        let (message, hint) = match (bound, places) {
+            (Bound::NotANumber, Some(_)) => {
+                return self.wrong_type(diags, key, value, "金额（数字）", "不加引号的数字");
+            }
+            (Bound::NotANumber, None) => {
+                return self.wrong_type(diags, key, value, "数字", "不加引号的数字");
+            }
+            (Bound::TooLarge, Some(_)) => (
+                format!(
+                    "{label} 超出了任何示范项目的规模：金额以{unit}为单位，绝对值要小于 1 万亿（10 的 12 次方）"
+                ),
+                format!(
+                    "检查是不是多写了几个 0，或把元当成了{unit}（金额单位见 programme.toml 的 unit）"
+                ),
+            ),
+            (Bound::TooLarge, None) => (
+                format!("{label} 太大了：绝对值要小于 10 的 15 次方"),
+                "检查是不是多写了几个 0".to_string(),
+            ),
+            (Bound::TooPrecise { places: n }, Some(max)) => (
+                format!(
+                    "{label} 写了 {} 位小数，金额以{unit}为单位最多 {max} 位（精确到分）",
+                    shown_places(n)
+                ),
+                format!("去掉多余的小数位，例如：{key} = 35.5"),
+            ),
+            (Bound::TooPrecise { places: n }, None) => (
+                format!(
+                    "{label} 写了 {} 位小数，最多 {} 位",
+                    shown_places(n),
+                    money::NUMBER_PLACES
+                ),
+                format!("去掉多余的小数位，例如：{key} = 35.5"),
+            ),
+        };
+        let (line, col, width) = self.doc.pos(value.span());
+        diags.push(
+            Diagnostic::new(INVALID_VALUE, self.doc.file, message)
+                .span(line, col, width)
+                .field(path)
+                .hint(hint),
+        );
     }
 
     pub fn integer(&mut self, key: &'static str, diags: &mut Vec<Diagnostic>) -> Field<i64> {
@@ -650,6 +808,41 @@ impl<'t, 'a> Table<'t, 'a> {
                 None
             }
         }
+    }
+
+    /// A table of amounts by source id (`[funding]`, `allocations = { … }`), each within the
+    /// limits of [`Self::money`].
+    pub fn money_map(
+        &mut self,
+        key: &'static str,
+        diags: &mut Vec<Diagnostic>,
+        example: &str,
+    ) -> (Option<u32>, Entries<Money>) {
+        let Some((_, v)) = self.get(key) else {
+            return (None, Vec::new());
+        };
+        let Some(map) = v.get_ref().as_table() else {
+            self.wrong_type(
+                diags,
+                key,
+                v,
+                "表（资金来源编号 = 金额）",
+                &format!("{{ central = {example} }}"),
+            );
+            return (None, Vec::new());
+        };
+        let header = self.doc.pos(v.span()).0;
+        let child = self.child(map, format!("{}.", self.path(key)), v.span());
+        let mut out = Vec::new();
+        for (k, value) in map.iter() {
+            if let Some(m) = child.amount(diags, k.get_ref(), value) {
+                out.push((
+                    child.doc.spanned(k.get_ref().to_string(), k.span()),
+                    child.doc.spanned(m, k.span()),
+                ));
+            }
+        }
+        (Some(header), out)
     }
 
     /// A sub-table (`[contractor]` or `contractor = { … }`).
@@ -808,11 +1001,25 @@ impl<'t, 'a> Table<'t, 'a> {
 
 /// A number written as a TOML integer, float or quoted string, exactly as written.
 pub fn number(value: &DeValue) -> Option<Decimal> {
-    match value {
-        DeValue::Integer(i) if i.radix() == 10 => parse_decimal(i.as_str()),
-        DeValue::Float(f) => parse_decimal(f.as_str()),
-        DeValue::String(s) => parse_decimal(s),
-        _ => None,
+    number_within(value, money::NUMBER_DIGITS, money::NUMBER_PLACES).ok()
+}
+
+/// [`number`] within limits judged on the text as written.
+fn number_within(value: &DeValue, digits: u32, places: u32) -> Result<Decimal, Bound> {
+    let text = match value {
+        DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
+        DeValue::Float(f) => f.as_str(),
+        DeValue::String(s) => s,
+        _ => return Err(Bound::NotANumber),
+    };
+    money::parse_within(text, digits, places)
+}
+
+fn shown_places(n: u32) -> String {
+    if n == u32::MAX {
+        "极多".to_string()
+    } else {
+        n.to_string()
     }
 }
 

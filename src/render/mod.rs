@@ -7,7 +7,7 @@ mod data;
 mod feeds;
 pub mod pages;
 mod search;
-mod theme;
+pub mod theme;
 pub mod views;
 
 use std::hash::{Hash, Hasher};
@@ -18,7 +18,7 @@ use tera::Context;
 
 use crate::derive::Derived;
 use crate::diag::Diagnostic;
-use crate::model::{Site, text};
+use crate::model::Site;
 use crate::write::{Asset, Sink};
 use pages::Page;
 use views::Model;
@@ -81,8 +81,7 @@ fn template_error(e: impl std::fmt::Display) -> RenderError {
 
 /// A theme ready to render: templates parsed once, with the site-wide values every page gets.
 fn prepare(site: &Site, site_view: &views::SiteView) -> Result<theme::Theme, RenderError> {
-    let mut theme =
-        theme::load(&site.root, text(&site.config.theme)).map_err(RenderError::Template)?;
+    let mut theme = theme::load(&site.root, &site.config).map_err(RenderError::Template)?;
     let globals = theme.tera.global_context();
     globals.insert("site", site_view);
     globals.insert("nav", &pages::nav());

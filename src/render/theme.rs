@@ -67,8 +67,12 @@ pub struct Theme {
 }
 
 /// Loads the theme named in the config (or the default), reporting template errors as
-/// `syntax` findings on the template file.
-pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
+/// `syntax` findings on the template file, and the static files of the theme and the site
+/// that may not be published ([`crate::attachments`]). A theme comes only from
+/// `themes/<name>/` inside the site.
+pub fn load(root: &Path, config: &crate::model::Config) -> Result<Theme, Vec<Diagnostic>> {
+    let name = crate::model::text(&config.theme);
+    let allow = config.attachments.allowed();
     let mut sources: BTreeMap<String, (String, String)> = DEFAULT_TEMPLATES
         .iter()
         .map(|(n, t)| {
@@ -85,21 +89,51 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     if let Some(name) = name.filter(|n| *n != "default") {
         let dir = root.join("themes").join(name);
+        let real = std::fs::canonicalize(&dir).ok();
+        let themes = std::fs::canonicalize(root.join("themes")).ok();
+        let inside =
+            matches!((&real, &themes), (Some(r), Some(t)) if r.parent() == Some(t.as_path()));
+        if !crate::load::records::valid_theme_name(name) || !inside {
+            return Err(vec![
+                Diagnostic::new(
+                    crate::rules::INVALID_VALUE,
+                    &config.file,
+                    format!(
+                        "找不到主题 themes/{name}/：主题只能是站点 themes/ 文件夹里的一个文件夹"
+                    ),
+                )
+                .field("theme")
+                .hint("把主题放进 themes/<主题名>/，再写 theme = \"<主题名>\""),
+            ]);
+        }
         for (abs, rel) in files_under(&dir.join("templates")) {
             let shown = format!("themes/{name}/templates/{rel}");
             match std::fs::read(&abs)
                 .map_err(|e| e.to_string())
                 .and_then(|b| decode(&b).map_err(|e| e.message()))
-            {
+                .and_then(|text| match crate::source::forbidden_char(&text) {
+                    Some((line, col, c)) => Err(format!(
+                        "第 {line} 行第 {col} 列有不可见的{}，页面里不能有：删掉它",
+                        crate::source::describe_char(c)
+                    )),
+                    None => Ok(text),
+                }) {
                 Ok(text) => {
                     sources.insert(rel, (shown, text));
                 }
                 Err(e) => errors.push(Diagnostic::new(crate::rules::TEMPLATE, shown, e)),
             }
         }
-        assets.extend(files_under(&dir.join("static")));
+        let (theirs, refused) =
+            crate::attachments::collect(root, &format!("themes/{name}/static"), "", &allow, true);
+        assets.extend(theirs);
+        errors.extend(refused);
     }
-    assets.extend(files_under(&root.join("static")));
+    let (site_static, refused) = crate::attachments::collect(root, "static", "", &allow, true);
+    // The site's own static files replace the theme's of the same name.
+    assets.retain(|(_, rel)| !site_static.iter().any(|(_, r)| r == rel));
+    assets.extend(site_static);
+    errors.extend(refused);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -119,11 +153,16 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
                 let line = parts.next()?.trim().parse::<u32>().ok()?;
                 Some((parts.next()?.to_string(), line, col))
             });
+        // The first line says what is wrong; the rest shows where, for the hint.
+        let (what, place_lines) = message.split_once('\n').unwrap_or((&message, ""));
         let mut d = Diagnostic::new(
             crate::rules::TEMPLATE,
             "themes/",
-            format!("模板有错误：{e}"),
+            format!("模板有错误：{}", what.trim()),
         );
+        if !place_lines.trim().is_empty() {
+            d = d.hint(format!("改正这一处：\n{}", place_lines.trim_end()));
+        }
         if let Some((name, line, col)) = place
             && let Some((shown, _)) = sources.get(&name)
         {

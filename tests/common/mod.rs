@@ -2,6 +2,8 @@
 //! edited, and run through the real binary.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -65,7 +65,7 @@ fn percent_text(d: Decimal) -> String {
 
 /// `part / whole` as a percentage with one decimal, exactly rounded half up.
 pub fn ratio(part: Money, whole: Money) -> Option<String> {
-    (!whole.is_zero()).then(|| percent_text(part.0 * Decimal::ONE_HUNDRED / whole.0))
+    crate::money::percent_of(part, whole).map(percent_text)
 }
 
 #[derive(Serialize, Clone, Debug, PartialEq, Eq)]
