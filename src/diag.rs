@@ -114,7 +114,7 @@ impl Fix {
     }
 
     /// How the text printer shows it.
-    fn describe(&self) -> String {
+    pub fn describe(&self) -> String {
         match self {
             Fix::Replace { line, text } => format!("第 {line} 行改成：{text}"),
             Fix::Insert { line, text } => format!("在第 {line} 行后加一行：{text}"),

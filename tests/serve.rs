@@ -149,7 +149,7 @@ fn errors_show_over_the_page_until_fixed() {
     let (server, _) = start(&site, "0");
     let page = "/projects/county-service-center/";
     let good = site.read(REPORT);
-    site.write(REPORT, good.replace("percent = 80", "percent = “八十”"));
+    site.write(REPORT, good.replace("percent = 80", "percent = “80”"));
     until(&server.addr, page, Duration::from_secs(2), |b| {
         b.contains("id=\"gongkai-errors\"")
     });
@@ -159,6 +159,7 @@ fn errors_show_over_the_page_until_fixed() {
         "file and line: {overlay}"
     );
     assert!(overlay.contains("中文引号"), "what is wrong");
+    assert!(overlay.contains("修改："), "and the edit that fixes it");
     assert!(overlay.contains("live.js"), "and it reloads when fixed");
     site.write(REPORT, good);
     until(&server.addr, page, Duration::from_secs(2), |b| {

@@ -306,12 +306,30 @@ fn syntax_finding(
             fixed = format!("{key}={}\"{comment}", body.trim_end());
         }
     }
-    // The corrected line is offered only if it is itself good TOML.
+    // The corrected line is offered only if it is itself good TOML, and a number or date
+    // field then holds a number or date (a quoted "八十" would only be the next error).
     let standalone = fixed.trim();
+    let right_type = |t: &DeTable| {
+        let Some((key, value)) = standalone.split_once('=') else {
+            return true;
+        };
+        let Some(v) = t.get(key.trim().trim_matches('"')) else {
+            return true;
+        };
+        match mistakes::expect(table, key.trim().trim_matches('"')) {
+            mistakes::Expect::Number if !key.contains("allocations") => {
+                matches!(v.get_ref(), DeValue::Integer(_) | DeValue::Float(_))
+                    || parse_decimal(value.trim().trim_matches('"')).is_some()
+            }
+            mistakes::Expect::Date => matches!(v.get_ref(), DeValue::Datetime(_)),
+            _ => true,
+        }
+    };
     let parses = !standalone.is_empty()
         && fixed != line_text
-        && DeTable::parse(standalone)
-            .is_ok_and(|t| !t.get_ref().is_empty() || standalone.starts_with('['));
+        && DeTable::parse(standalone).is_ok_and(|t| {
+            (!t.get_ref().is_empty() || standalone.starts_with('[')) && right_type(t.get_ref())
+        });
     if parses {
         d = d.fix(Fix::Replace { line, text: fixed });
     }
