@@ -25,7 +25,7 @@ pub mod progress;
 pub mod render;
 pub mod rules;
 pub mod serve;
-pub mod sheet;
+
 pub mod source;
 pub mod write;
 

@@ -194,7 +194,7 @@ fn progress_from_the_ledger_and_a_dry_run() {
     let site = Site::from_fixture("spec-site");
     site.write(
         "progress.csv",
-        "项目名称,月份,完成比例,累计拨付（万元）,公开日期,进度说明\n升级电商产业园和县级电子商务公共服务中心,2022年9月,100%,45,2022-10-08,收尾验收准备。\n",
+        "项目名称,月份,完成比例,累计拨付（万元）,公开日期,进度说明,绩效完成情况\n升级电商产业园和县级电子商务公共服务中心,2022年9月,100%,45,2022-10-08,收尾验收准备。,电商产业园入驻企业：11 家\n",
     );
     let (_, text) = import(&site, "progress", "progress.csv", &["--dry-run"]);
     assert!(text.contains("将新建 1 个文件"), "{text}");
@@ -206,7 +206,8 @@ fn progress_from_the_ledger_and_a_dry_run() {
     assert!(
         written.contains("published = 2022-10-08")
             && written.contains("percent = 100")
-            && written.contains("收尾验收准备。"),
+            && written.contains("收尾验收准备。")
+            && written.contains("[[actuals]]\nindicator = \"电商产业园入驻企业\"\nvalue = 11"),
         "{written}"
     );
     let (_, again) = import(&site, "progress", "progress.csv", &[]);
