@@ -3,6 +3,7 @@
 
 pub mod mistakes;
 pub mod records;
+pub mod repair;
 pub mod toml_reader;
 
 use std::collections::BTreeSet;
@@ -306,7 +307,7 @@ impl<'r> Loader<'r> {
         read: impl FnOnce(toml_reader::Table, &mut Vec<Diagnostic>) -> T,
         placeholder: impl FnOnce() -> T,
     ) -> T {
-        let repaired = toml_reader::repair(rel, kind, text, first_line, &self.unit);
+        let repaired = repair::repair(rel, kind, text, first_line, &self.unit);
         if !repaired.diagnostics.is_empty() {
             self.broken.insert(rel.to_string());
         }
@@ -724,7 +725,7 @@ pub fn read_bytes(kind: FileKind, bytes: &[u8], unit: &str) -> Vec<Diagnostic> {
         FileKind::Progress => "progress",
         FileKind::Notice => "notice",
     };
-    let repaired = toml_reader::repair(rel, label, toml, first_line, unit);
+    let repaired = repair::repair(rel, label, toml, first_line, unit);
     d.extend(repaired.diagnostics);
     if !repaired.readable {
         return d;
