@@ -15,15 +15,13 @@
 //! - Editor and system leftovers (`*.bak`, `#…#`, `…~`, `~$….docx`, `.DS_Store`, `Thumbs.db`,
 //!   `desktop.ini`) are not content and are skipped without a word.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
 use crate::diag::Diagnostic;
-use crate::model::Site;
-use crate::write::{Asset, Sink};
+use crate::write::Asset;
 
 /// The rule for a file name that cannot have the address it would get.
 pub use crate::rules::INVALID_ID;
@@ -212,72 +210,6 @@ pub fn collect(
         }
     }
     (assets, found)
-}
-
-/// A project's attachments are published with it: those of a project not public as of `as_of`
-/// are left out.
-pub fn visible(site: &Site, derived: &crate::derive::Derived, assets: &[Asset]) -> Vec<Asset> {
-    let public: std::collections::HashSet<&str> = site
-        .projects
-        .iter()
-        .zip(&derived.projects)
-        .filter(|(_, f)| f.public)
-        .map(|(p, _)| p.id.as_str())
-        .collect();
-    assets
-        .iter()
-        .filter(|(_, rel)| {
-            rel.strip_prefix("projects/")
-                .and_then(|r| r.split_once('/'))
-                .is_none_or(|(id, _)| public.contains(id))
-        })
-        .cloned()
-        .collect()
-}
-
-/// Names that would shadow a generated file, or each other: findings naming both. The theme's
-/// own files (`style.css`, …) and `robots.txt` may be replaced by a theme's or the site's
-/// `static/` on purpose.
-pub fn clashes(root: &Path, sink: &dyn Sink, assets: &[Asset]) -> Vec<Diagnostic> {
-    let shown = |src: &Path| {
-        let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        src.strip_prefix(&root)
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_else(|_| src.display().to_string())
-    };
-    let themable: Vec<&str> = crate::render::theme::DEFAULT_STATIC
-        .iter()
-        .map(|(n, _)| *n)
-        .chain(["robots.txt"])
-        .collect();
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
-    let mut out = Vec::new();
-    for (src, rel) in assets {
-        if let Some(first) = seen.insert(rel, src) {
-            out.push(
-                Diagnostic::new(
-                    INVALID_ID,
-                    shown(src),
-                    format!(
-                        "{} 和 {} 都会发布为 {rel}，一个会覆盖另一个",
-                        shown(first),
-                        shown(src)
-                    ),
-                )
-                .hint("改掉其中一个文件的名字"),
-            );
-        } else if sink.has(rel) && !themable.contains(&rel.as_str()) {
-            out.push(
-                Diagnostic::new(
-                    INVALID_ID,
-                    shown(src),
-                    format!("{} 会覆盖 gongkai 生成的 {rel}，不发布", shown(src)),
-                )
-                .hint("改个名字；生成的页面和数据文件不能用附件替换"),
-            );
-        }
-    }
-    out
 }
 
 #[cfg(test)]

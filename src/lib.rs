@@ -226,12 +226,12 @@ pub fn run(opts: &Options, sink: &dyn Sink, cache: &mut ViewCache) -> Result<Out
             // Attachments of records not yet public stay unpublished; none may take the place
             // of a generated file.
             let mut assets = r.assets;
-            assets.extend(attachments::visible(
+            assets.extend(visible_assets(
                 site,
                 &checked.derived,
                 &checked.loaded.assets,
             ));
-            let clashes = attachments::clashes(&site.root, sink, &assets);
+            let clashes = asset_clashes(&site.root, sink, &assets);
             if clashes.is_empty() {
                 let files = r.written;
                 (Some(Rendered { files, assets }), Vec::new())
@@ -303,4 +303,74 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
         checked: outcome.checked,
         written: Some(rendered.files + rendered.assets.len()),
     })
+}
+
+/// A project's attachments are published with it: those of a project not public as of `as_of`
+/// are left out.
+fn visible_assets(
+    site: &model::Site,
+    derived: &crate::derive::Derived,
+    assets: &[Asset],
+) -> Vec<Asset> {
+    let public: std::collections::HashSet<&str> = site
+        .projects
+        .iter()
+        .zip(&derived.projects)
+        .filter(|(_, f)| f.public)
+        .map(|(p, _)| p.id.as_str())
+        .collect();
+    assets
+        .iter()
+        .filter(|(_, rel)| {
+            rel.strip_prefix("projects/")
+                .and_then(|r| r.split_once('/'))
+                .is_none_or(|(id, _)| public.contains(id))
+        })
+        .cloned()
+        .collect()
+}
+
+/// Names that would shadow a generated file, or each other: findings naming both. The theme's
+/// own files (`style.css`, …) and `robots.txt` may be replaced by a theme's or the site's
+/// `static/` on purpose.
+fn asset_clashes(root: &Path, sink: &dyn Sink, assets: &[Asset]) -> Vec<diag::Diagnostic> {
+    let shown = |src: &Path| {
+        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        src.strip_prefix(&root)
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| src.display().to_string())
+    };
+    let themable: Vec<&str> = render::theme::DEFAULT_STATIC
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(["robots.txt"])
+        .collect();
+    let mut seen: std::collections::BTreeMap<&str, &Path> = Default::default();
+    let mut out = Vec::new();
+    for (src, rel) in assets {
+        if let Some(first) = seen.insert(rel, src) {
+            out.push(
+                diag::Diagnostic::new(
+                    rules::INVALID_ID,
+                    shown(src),
+                    format!(
+                        "{} 和 {} 都会发布为 {rel}，一个会覆盖另一个",
+                        shown(first),
+                        shown(src)
+                    ),
+                )
+                .hint("改掉其中一个文件的名字"),
+            );
+        } else if sink.has(rel) && !themable.contains(&rel.as_str()) {
+            out.push(
+                diag::Diagnostic::new(
+                    rules::INVALID_ID,
+                    shown(src),
+                    format!("{} 会覆盖 gongkai 生成的 {rel}，不发布", shown(src)),
+                )
+                .hint("改个名字；生成的页面和数据文件不能用附件替换"),
+            );
+        }
+    }
+    out
 }

@@ -263,27 +263,6 @@ fn syntax_finding(
     d
 }
 
-/// The line with its key (or the name in its `[header]`) renamed.
-pub(super) fn rename_key(line: &str, from: &str, to: &str) -> Option<String> {
-    let body = line.trim_start();
-    let indent = &line[..line.len() - body.len()];
-    let open = body.len() - body.trim_start_matches('[').len();
-    let after = &body[open..];
-    // The key as written: bare, or in quotes.
-    let rest = after
-        .strip_prefix(&format!("\"{from}\""))
-        .or_else(|| after.strip_prefix(&format!("'{from}'")))
-        .or_else(|| {
-            after.strip_prefix(from).filter(|rest| {
-                !rest
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            })
-        })?;
-    Some(format!("{indent}{}{to}{rest}", &body[..open]))
-}
-
 /// For a field name written in Chinese: what to write instead, and the line with the English
 /// name when the field belongs to the table the line is in.
 fn chinese_key_hint(kind: &str, current: &str, line: &str) -> Option<(String, Option<String>)> {

@@ -631,7 +631,7 @@ impl<'t, 'a> Table<'t, 'a> {
                     .lines()
                     .nth((line - self.doc.first_line) as usize)
                     .unwrap_or("");
-                if let Some(renamed) = super::repair::rename_key(line_text, key, meant) {
+                if let Some(renamed) = mistakes::rename_key(line_text, key, meant) {
                     d = d.fix(Fix::Replace {
                         line,
                         text: renamed,
