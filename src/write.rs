@@ -526,15 +526,6 @@ impl Sink for Memory {
     }
 }
 
-/// Writes `files` and copies `assets` into `output` (resolved and accepted), atomically.
-pub fn publish(output: &Path, files: &[OutputFile], assets: &[Asset]) -> io::Result<()> {
-    let staging = Staging::new(output)?;
-    files
-        .par_iter()
-        .try_for_each(|f| staging.put(&f.path, &f.bytes))?;
-    staging.commit(assets).map_err(io::Error::other)
-}
-
 /// Puts the folder `staging` in place of `output` in one step; afterwards `staging` holds the
 /// previous output (if there was one).
 #[cfg(target_os = "linux")]
@@ -621,6 +612,15 @@ fn safe_join(base: &Path, rel: &str) -> io::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `files` and copies `assets` into `output`, as a build does.
+    fn publish(output: &Path, files: &[OutputFile], assets: &[Asset]) -> io::Result<()> {
+        let staging = Staging::new(output)?;
+        files
+            .par_iter()
+            .try_for_each(|f| staging.put(&f.path, &f.bytes))?;
+        staging.commit(assets).map_err(io::Error::other)
+    }
 
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = fs::read_dir(dir)

@@ -1,6 +1,8 @@
 //! Stage 1, **load**: files in, domain types out. Every problem found on the way becomes a
 //! diagnostic; only a missing or unreadable site is an I/O error.
 
+mod bytes;
+mod front_matter;
 pub mod mistakes;
 pub mod records;
 pub mod repair;
@@ -24,6 +26,10 @@ use crate::source::{SourceFile, SourceMap, decode};
 type ProjectFiles = (Project, Vec<Asset>);
 use crate::write::Asset;
 use toml_reader::{SYNTAX, TomlDoc};
+
+pub use bytes::{FileKind, read_bytes};
+use front_matter::front_matter_fix;
+pub(crate) use front_matter::split_front_matter;
 
 pub use crate::rules::INVALID_ID;
 
@@ -191,13 +197,6 @@ fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
         ));
     }
     file.take(u64::MAX).read_to_end(buf).map(drop)
-}
-
-/// A `.md` file split into its TOML front matter and Markdown body.
-#[derive(Debug)]
-pub(crate) struct Split<'a> {
-    pub toml: &'a str,
-    pub body: Body,
 }
 
 impl<'r> Loader<'r> {
@@ -649,151 +648,6 @@ fn suggest_id(id: &str) -> Option<String> {
     }
     let out = out.trim_matches('-').to_string();
     (!out.is_empty()).then_some(out)
-}
-
-/// The edit that mends a YAML-style `---` fence: the first one, then the closing one.
-fn front_matter_fix(text: &str) -> Option<crate::diag::Fix> {
-    let mut lines = text.lines().map(str::trim_end);
-    match lines.next()? {
-        "---" => Some(crate::diag::Fix::Replace {
-            line: 1,
-            text: "+++".into(),
-        }),
-        "+++" => {
-            let at = lines.position(|l| l == "---")?;
-            Some(crate::diag::Fix::Replace {
-                line: at as u32 + 2,
-                text: "+++".into(),
-            })
-        }
-        _ => None,
-    }
-}
-
-/// Which record a file is, by where it is in the site.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
-    Config,
-    Programme,
-    Document,
-    Project,
-    Progress,
-    Notice,
-}
-
-/// Reads one file's bytes the way the loader reads a file of that kind — decoding, control
-/// characters, front matter, TOML, every field — without the file system, and returns what it
-/// found wrong (for the fuzz targets and tests; the loader itself reads from disk in parallel).
-pub fn read_bytes(kind: FileKind, bytes: &[u8], unit: &str) -> Vec<Diagnostic> {
-    let rel = match kind {
-        FileKind::Config => "config.toml",
-        FileKind::Programme => "content/programme.toml",
-        FileKind::Document => "content/documents/a.md",
-        FileKind::Project => "content/projects/a/index.md",
-        FileKind::Progress => "content/projects/a/progress/2022-07.md",
-        FileKind::Notice => "content/notices/a.md",
-    };
-    let mut d = Vec::new();
-    let text = match decode(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            d.push(Diagnostic::new(SYNTAX, rel, e.message()).at(e.line()));
-            return d;
-        }
-    };
-    if let Some((line, col, c)) = crate::source::forbidden_char(&text) {
-        d.push(Diagnostic::new(SYNTAX, rel, crate::source::describe_char(c)).span(line, col, 1));
-        return d;
-    }
-    let toml_only = matches!(kind, FileKind::Config | FileKind::Programme);
-    let (toml, body, first_line) = if toml_only {
-        (text.as_str(), Body::default(), 1)
-    } else {
-        match split_front_matter(&text) {
-            Ok(split) => (split.toml, split.body, 2),
-            Err((line, message, _)) => {
-                d.push(Diagnostic::new(SYNTAX, rel, message).at(line));
-                return d;
-            }
-        }
-    };
-    let label = match kind {
-        FileKind::Config => "config",
-        FileKind::Programme => "programme",
-        FileKind::Document => "document",
-        FileKind::Project => "project",
-        FileKind::Progress => "progress",
-        FileKind::Notice => "notice",
-    };
-    let repaired = repair::repair(rel, label, toml, first_line, unit);
-    d.extend(repaired.diagnostics);
-    if !repaired.readable {
-        return d;
-    }
-    let doc = TomlDoc::new(
-        rel,
-        label,
-        repaired.text.as_deref().unwrap_or(toml),
-        first_line,
-    );
-    doc.set_unit(unit);
-    let Some(table) = doc.parse() else {
-        return d;
-    };
-    let t = doc.root(&table);
-    let id = "a".to_string();
-    match kind {
-        FileKind::Config => drop(records::config(t, &mut d)),
-        FileKind::Programme => drop(records::programme(t, &mut d)),
-        FileKind::Document => drop(records::document(id, t, body, &mut d)),
-        FileKind::Project => drop(records::project(id, t, body, &mut d)),
-        FileKind::Progress => drop(records::progress(
-            Month::new(2022, 7).unwrap_or_else(Month::default_first),
-            t,
-            body,
-            &mut d,
-        )),
-        FileKind::Notice => drop(records::notice(id, t, body, &mut d)),
-    }
-    d
-}
-
-/// Splits `+++` TOML front matter from the Markdown body. Errors carry the line, the message
-/// and a hint.
-pub(crate) fn split_front_matter(text: &str) -> Result<Split<'_>, (u32, String, String)> {
-    let first = text.lines().next().unwrap_or("").trim_end();
-    if first != "+++" {
-        let hint = if first == "---" {
-            "gongkai 的文件头用 +++ 包围的 TOML，不是 --- 包围的 YAML：把两行 --- 改成 +++，字段写成 name = \"…\""
-        } else {
-            "文件第一行写 +++，接着写字段（如 title = \"…\"），再写一行 +++，之后是正文"
-        };
-        return Err((
-            1,
-            "文件开头缺少 +++ 行：记录的字段要写在两行 +++ 之间".into(),
-            hint.into(),
-        ));
-    }
-    let toml_start = text.find('\n').map_or(text.len(), |i| i + 1);
-    let mut offset = toml_start;
-    for (line, l) in (2..).zip(text[toml_start..].split_inclusive('\n')) {
-        if l.trim_end() == "+++" {
-            let body_start = offset + l.len();
-            return Ok(Split {
-                toml: &text[toml_start..offset],
-                body: Body {
-                    markdown: text[body_start..].to_string(),
-                    first_line: line + 1,
-                },
-            });
-        }
-        offset += l.len();
-    }
-    Err((
-        1,
-        "文件头的 +++ 没有结束：字段之后要再写一行 +++".into(),
-        "在最后一个字段下面加一行 +++，正文写在它之后".into(),
-    ))
 }
 
 #[cfg(test)]
