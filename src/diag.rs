@@ -211,6 +211,8 @@ impl Diagnostic {
 pub struct Report {
     pub as_of: Date,
     pub diagnostics: Vec<Diagnostic>,
+    /// What the checks could not judge, and why (an amount the plan does not fix …).
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -224,7 +226,11 @@ impl Report {
         }
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         diagnostics.dedup();
-        Report { as_of, diagnostics }
+        Report {
+            as_of,
+            diagnostics,
+            notes: Vec::new(),
+        }
     }
 
     pub fn errors(&self) -> usize {
@@ -254,12 +260,15 @@ impl Report {
             errors: usize,
             warnings: usize,
             diagnostics: &'a [Diagnostic],
+            #[serde(skip_serializing_if = "<[String]>::is_empty")]
+            notes: &'a [String],
         }
         let out = Out {
             as_of: self.as_of.to_string(),
             errors: self.errors(),
             warnings: self.warnings(),
             diagnostics: &self.diagnostics,
+            notes: &self.notes,
         };
         serde_json::to_string_pretty(&out).expect("diagnostics serialize")
     }
@@ -292,6 +301,9 @@ impl Report {
             for d in of_file {
                 write_text(&mut out, d, sources, color);
             }
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "说明：{}", printable(note));
         }
         out.push_str(&self.summary());
         out.push('\n');

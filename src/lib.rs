@@ -82,7 +82,8 @@ pub fn check_site(opts: &Options) -> Result<Checked, LoadError> {
     });
     let diagnostics = one_finding_per_field(&loaded.diagnostics, diagnostics);
     let strict = opts.strict || loaded.site.config.rules.strict;
-    let report = Report::new(as_of, diagnostics, strict);
+    let mut report = Report::new(as_of, diagnostics, strict);
+    report.notes = check::notes(&loaded.site);
     opts.progress.inc(1);
     timing("check", t);
     Ok(Checked {

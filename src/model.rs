@@ -334,6 +334,10 @@ pub struct Programme {
     pub sources: Vec<FundSource>,
     pub categories: Vec<Category>,
     pub description: Field<String>,
+    /// Programme-wide performance targets, which project targets serve.
+    pub targets: Vec<ProgrammeTarget>,
+    /// The plan's phases, with their dates and what each must deliver.
+    pub phases: Vec<Phase>,
 }
 
 impl Programme {
@@ -353,6 +357,50 @@ impl Programme {
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| text(&c.id) == Some(id))
     }
+
+    pub fn target(&self, id: &str) -> Option<&ProgrammeTarget> {
+        self.targets.iter().find(|t| text(&t.id) == Some(id))
+    }
+}
+
+/// A programme-wide target (人次 trained, stations built …): projects' targets that name it
+/// add up to its progress.
+#[derive(Debug, Default)]
+pub struct ProgrammeTarget {
+    pub line: u32,
+    pub path: String,
+    pub id: Field<String>,
+    pub indicator: Field<String>,
+    pub target: Field<Decimal>,
+    pub unit: Field<String>,
+}
+
+/// A phase of the plan (启动、建设、验收 …).
+#[derive(Debug, Default)]
+pub struct Phase {
+    pub line: u32,
+    pub path: String,
+    pub name: Field<String>,
+    pub start: Field<Date>,
+    pub end: Field<Date>,
+    /// What the phase must deliver, as the plan says it.
+    pub deliverables: Field<String>,
+}
+
+/// A part of a source's money that arrives on its own (for example the rest of the central
+/// funds after a mid-term evaluation).
+#[derive(Debug, Default)]
+pub struct Tranche {
+    pub line: u32,
+    pub path: String,
+    pub name: Field<String>,
+    pub amount: Field<Money>,
+    /// When it arrived; a tranche without it is pending.
+    pub arrived: Field<Date>,
+    /// When it is expected, if the plan says.
+    pub expected: Field<Date>,
+    /// What it waits for (中期评估合格后下达 …).
+    pub condition: Field<String>,
 }
 
 #[derive(Debug, Default)]
@@ -362,9 +410,13 @@ pub struct FundSource {
     pub id: Field<String>,
     pub name: Field<String>,
     pub amount: Field<Money>,
+    /// For a source with no fixed amount: on what it is paid (以实际申报支出为准).
+    pub basis: Field<String>,
     /// `central = true|false`; when absent, a source is central if its id is `central` or its
     /// name mentions 中央.
     pub central: Field<bool>,
+    /// Parts that arrive on their own; when given, they add up to `amount`.
+    pub tranches: Vec<Tranche>,
 }
 
 impl FundSource {
@@ -397,6 +449,8 @@ pub struct Category {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DocKind {
     Plan,
+    /// A draft published for comment (征求意见稿), with the day comments close.
+    Draft,
     FundRules,
     Decision,
     Contract,
@@ -407,8 +461,9 @@ pub enum DocKind {
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 8] = [
+    pub const ALL: [DocKind; 9] = [
         DocKind::Plan,
+        DocKind::Draft,
         DocKind::FundRules,
         DocKind::Decision,
         DocKind::Contract,
@@ -421,6 +476,7 @@ impl DocKind {
     pub fn key(self) -> &'static str {
         match self {
             DocKind::Plan => "plan",
+            DocKind::Draft => "draft",
             DocKind::FundRules => "fund-rules",
             DocKind::Decision => "decision",
             DocKind::Contract => "contract",
@@ -434,6 +490,7 @@ impl DocKind {
     pub fn label(self) -> &'static str {
         match self {
             DocKind::Plan => "实施方案",
+            DocKind::Draft => "征求意见稿",
             DocKind::FundRules => "资金与项目管理制度",
             DocKind::Decision => "决策文件",
             DocKind::Contract => "合同",
@@ -459,6 +516,8 @@ pub struct Document {
     pub issuer: Field<String>,
     pub issued: Field<Date>,
     pub published: Field<Date>,
+    /// For a draft: the last day comments are taken.
+    pub comment_until: Field<Date>,
     pub body: Body,
 }
 
@@ -468,9 +527,14 @@ pub struct Document {
 pub struct Project {
     pub id: String,
     pub file: String,
+    /// The number the county gives the project (公开编号), when it gives one.
+    pub number: Field<String>,
     pub name: Field<String>,
     pub category: Field<String>,
+    /// The decision that approved it (the first, when there are several).
     pub decision: Field<String>,
+    /// Further decisions that approved it.
+    pub more_decisions: Vec<Spanned<String>>,
     pub published: Field<Date>,
     pub start: Field<Date>,
     pub deadline: Field<Date>,
@@ -530,12 +594,16 @@ pub struct Target {
     pub indicator: Field<String>,
     pub target: Field<Decimal>,
     pub unit: Field<String>,
+    /// The programme target (its id) this one serves.
+    pub programme: Field<String>,
 }
 
 #[derive(Debug, Default)]
 pub struct Location {
     pub line: u32,
     pub path: String,
+    /// A town (乡镇) where the project is built, such as a supply-chain warehouse.
+    pub town: Field<String>,
     pub village: Field<String>,
     pub route: Field<String>,
 }

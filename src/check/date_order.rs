@@ -90,6 +90,22 @@ fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
             At::of(&d.file, "published", &d.published),
             "公开日期不能早于成文日期",
         );
+        order(
+            &mut out,
+            At::of(&d.file, "published", &d.published),
+            At::of(&d.file, "comment_until", &d.comment_until),
+            "意见征集截止日期不能早于公开日期",
+        );
+    }
+    if let Some(p) = &site.programme {
+        for ph in &p.phases {
+            order(
+                &mut out,
+                At::of(&p.file, format!("{}.start", ph.path), &ph.start),
+                At::of(&p.file, format!("{}.end", ph.path), &ph.end),
+                "阶段的结束日期不能早于开始日期",
+            );
+        }
     }
     for p in &site.projects {
         project(site, p, &mut out);

@@ -21,6 +21,10 @@ fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
     if let Some(p) = &site.programme {
         for c in &p.categories {
             let Some(cat) = text(&c.id) else { continue };
+            // A category the plan does not split money to: nothing to compare with.
+            if c.allocations.is_empty() {
+                continue;
+            }
             let mut given: BTreeMap<&str, Vec<(&Project, Money)>> = BTreeMap::new();
             for project in site
                 .projects

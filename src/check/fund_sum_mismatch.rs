@@ -41,14 +41,43 @@ fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
                     .map(move |(_, m)| (text(&c.id).unwrap_or("?"), m.value))
             })
             .collect();
+        // Tranches of a source add up to it.
+        let tranches: Vec<Money> = s
+            .tranches
+            .iter()
+            .filter_map(|t| val(&t.amount).copied())
+            .collect();
+        if tranches.len() == s.tranches.len() && !tranches.is_empty() {
+            let sum: Money = tranches.iter().copied().sum();
+            if sum != amount.value {
+                let listed: Vec<String> = tranches.iter().map(|m| m.to_string()).collect();
+                out.push(
+                    Diagnostic::new(
+                        RULE.rule,
+                        &p.file,
+                        format!(
+                            "{} {} {unit}，但分批到位的金额合计 {sum} {unit}（{}），相差 {} {unit}",
+                            text(&s.name).unwrap_or(id),
+                            amount.value,
+                            listed.join(" + "),
+                            amount.value - sum
+                        ),
+                    )
+                    .span(amount.line, amount.col, amount.width)
+                    .field(format!("{}.amount", s.path))
+                    .hint("核对各 [[sources.tranches]] 的 amount，或改正这里的 amount（照下达资金的文件）"),
+                );
+            }
+        }
+        // A plan that names the categories without splitting this source among them: nothing to
+        // compare (the check says so in its notes).
+        if parts.is_empty() {
+            continue;
+        }
         let total: Money = parts.iter().map(|(_, m)| *m).sum();
         if total != amount.value {
             let listed: Vec<String> = parts.iter().map(|(c, m)| format!("{c} {m}")).collect();
-            let listed = if listed.is_empty() {
-                "没有任何板块分配这项资金".to_string()
-            } else {
-                listed.join(" + ")
-            };
+            let listed = listed.join(" + ");
             out.push(
                 Diagnostic::new(
                     RULE.rule,

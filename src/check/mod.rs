@@ -60,6 +60,46 @@ pub const CHECKS: &[Check] = &[
     deadline_overdue::RULE,
 ];
 
+/// What the money checks could not judge, in the webmaster's words: sources without a fixed
+/// amount, sources the plan does not split among categories, categories with no split.
+pub fn notes(site: &Site) -> Vec<String> {
+    let Some(p) = &site.programme else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for s in &p.sources {
+        let name = crate::model::text(&s.name)
+            .or(crate::model::text(&s.id))
+            .unwrap_or("?");
+        let Some(id) = crate::model::text(&s.id) else {
+            continue;
+        };
+        if s.amount.is_none() {
+            let basis = crate::model::text(&s.basis).unwrap_or("未写总额");
+            out.push(format!(
+                "“{name}”没有固定总额（{basis}）：它的板块分配合计和拨付总额未核对"
+            ));
+        } else if !p
+            .categories
+            .iter()
+            .any(|c| c.allocations.iter().any(|(k, _)| k.value == id))
+        {
+            out.push(format!(
+                "“{name}”在方案里没有分到各项目板块：板块分配合计未核对"
+            ));
+        }
+    }
+    for c in p.categories.iter().filter(|c| c.allocations.is_empty()) {
+        let name = crate::model::text(&c.name)
+            .or(crate::model::text(&c.id))
+            .unwrap_or("?");
+        out.push(format!(
+            "项目板块“{name}”没有写资金分配：板块内项目的扶持资金是否超出未核对"
+        ));
+    }
+    out
+}
+
 /// Runs every check, then says which years were counted without an official calendar.
 pub fn run(site: &Site, derived: &Derived) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = CHECKS

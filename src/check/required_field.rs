@@ -132,6 +132,16 @@ fn example(kind: &str, path: &str) -> String {
             "\"……\"（plan、fund-rules、decision、contract、acceptance、evaluation、report 或 other）"
         }
         ("document", "issued") => "年-月-日（成文日期，照文件落款）",
+        ("document", "comment_until") => "年-月-日（意见征集的最后一天，照征求意见公告）",
+        ("programme", "sources.tranches.amount") => "……（这一批的金额，照下达文件）",
+        ("programme", "targets.id") => {
+            "\"……\"（英文编号，项目的绩效目标用 programme = 这个编号 对应它）"
+        }
+        ("programme", "targets.indicator") => "\"……\"（指标，照实施方案）",
+        ("programme", "targets.target") => "……（目标值，数字，照实施方案）",
+        ("programme", "phases.name") => "\"……\"（阶段名称，照实施方案的进度安排）",
+        ("programme", "phases.start") => "年-月-日（阶段开始，照实施方案）",
+        ("programme", "phases.end") => "年-月-日（阶段结束，照实施方案）",
         ("document", "issuer") => "\"……\"（发文单位，照文件落款）",
         ("notice", "kind") => {
             "\"……\"（tender、candidates、award、contract、complaint-decision 或 violation-record）"
@@ -248,7 +258,26 @@ fn programme(p: &Programme, out: &mut Vec<Diagnostic>) {
         let place = Place::Entry(&s.path, s.line);
         ck.text(&s.id, &format!("{}.id", s.path), place);
         ck.text(&s.name, &format!("{}.name", s.path), place);
-        ck.value(&s.amount, &format!("{}.amount", s.path), place);
+        // A source with no fixed amount says on what it is paid instead.
+        if text(&s.basis).is_none() {
+            ck.value(&s.amount, &format!("{}.amount", s.path), place);
+        }
+        for t in &s.tranches {
+            let place = Place::Entry(&t.path, t.line);
+            ck.value(&t.amount, &format!("{}.amount", t.path), place);
+        }
+    }
+    for t in &p.targets {
+        let place = Place::Entry(&t.path, t.line);
+        ck.text(&t.id, &format!("{}.id", t.path), place);
+        ck.text(&t.indicator, &format!("{}.indicator", t.path), place);
+        ck.value(&t.target, &format!("{}.target", t.path), place);
+    }
+    for ph in &p.phases {
+        let place = Place::Entry(&ph.path, ph.line);
+        ck.text(&ph.name, &format!("{}.name", ph.path), place);
+        ck.value(&ph.start, &format!("{}.start", ph.path), place);
+        ck.value(&ph.end, &format!("{}.end", ph.path), place);
     }
     ck.why = "R10：资金要按项目板块分配";
     if p.categories.is_empty() {
@@ -275,6 +304,10 @@ fn document(d: &Document, out: &mut Vec<Diagnostic>) {
     if val(&d.kind) == Some(&DocKind::Decision) {
         ck.why = "R1：决策文件要写明发文单位";
         ck.text(&d.issuer, "issuer", Place::FrontMatter);
+    }
+    if val(&d.kind) == Some(&DocKind::Draft) {
+        ck.why = "R4：征求意见稿要写明意见征集到哪一天";
+        ck.value(&d.comment_until, "comment_until", Place::FrontMatter);
     }
 }
 

@@ -90,6 +90,11 @@ fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
         .iter()
         .flat_map(|p| p.categories.iter().filter_map(|c| text(&c.id)))
         .collect();
+    let target_ids: HashSet<&str> = site
+        .programme
+        .iter()
+        .flat_map(|p| p.targets.iter().filter_map(|t| text(&t.id)))
+        .collect();
     let source_ids: HashSet<&str> = site
         .programme
         .iter()
@@ -105,7 +110,28 @@ fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
             DocKind::Decision,
             "决策文件",
         );
+        for more in &p.more_decisions {
+            document(
+                &mut out,
+                &p.file,
+                "decision",
+                &Some(more.clone()),
+                DocKind::Decision,
+                "决策文件",
+            );
+        }
         if site.programme.is_some() {
+            for t in &p.targets {
+                simple(
+                    &mut out,
+                    &p.file,
+                    &format!("{}.programme", t.path),
+                    &t.programme,
+                    &target_ids,
+                    "总体绩效目标",
+                    "programme.toml 的 [[targets]]",
+                );
+            }
             simple(
                 &mut out,
                 &p.file,

@@ -4,12 +4,14 @@
 //! views read these values; neither computes them again, so a page and a finding never
 //! disagree.
 
+pub mod programme;
 pub mod project;
 pub mod timeliness;
 mod totals;
 
 use rayon::prelude::*;
 
+pub use programme::{PhaseState, ProgrammeFacts, SourceFacts, TargetFacts};
 pub use project::{Lateness, ProjectFacts, Status};
 pub use timeliness::{MonthState, Publication, Timeliness, Window, WindowKind};
 pub use totals::{Tally, Totals};
@@ -93,6 +95,7 @@ pub struct Derived {
     /// Public projects (indices) in the order pages list them: by category, start date, id.
     pub listed: Vec<usize>,
     pub totals: Totals,
+    pub programme: ProgrammeFacts,
 }
 
 /// Derives every fact of `site` as of `ctx.as_of`.
@@ -122,6 +125,7 @@ pub fn derive(site: &Site, ctx: Ctx) -> Derived {
         .collect();
     let listed = listed(site, &projects);
     let totals = Totals::new(site, as_of, &listed, &projects, &documents, &notices);
+    let programme = programme::facts(site, as_of, &projects);
     Derived {
         ctx,
         projects,
@@ -129,6 +133,7 @@ pub fn derive(site: &Site, ctx: Ctx) -> Derived {
         notices,
         listed,
         totals,
+        programme,
     }
 }
 

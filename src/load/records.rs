@@ -233,7 +233,25 @@ pub fn programme(mut t: Table, d: &mut Diags) -> Programme {
                 id: s.string("id", d),
                 name: s.string("name", d),
                 amount: s.money("amount", d),
+                basis: s.string("basis", d),
                 central: s.boolean("central", d),
+                tranches: s
+                    .tables("tranches", d)
+                    .into_iter()
+                    .map(|mut x| {
+                        let tranche = Tranche {
+                            line: x.line,
+                            path: x.name().to_string(),
+                            name: x.string("name", d),
+                            amount: x.money("amount", d),
+                            arrived: x.date("arrived", d),
+                            expected: x.date("expected", d),
+                            condition: x.string("condition", d),
+                        };
+                        x.finish(d);
+                        tranche
+                    })
+                    .collect(),
             };
             s.finish(d);
             src
@@ -258,6 +276,38 @@ pub fn programme(mut t: Table, d: &mut Diags) -> Programme {
             cat
         })
         .collect();
+    p.targets = t
+        .tables("targets", d)
+        .into_iter()
+        .map(|mut x| {
+            let target = ProgrammeTarget {
+                line: x.line,
+                path: x.name().to_string(),
+                id: x.string("id", d),
+                indicator: x.string("indicator", d),
+                target: x.decimal("target", d),
+                unit: x.string("unit", d),
+            };
+            x.finish(d);
+            target
+        })
+        .collect();
+    p.phases = t
+        .tables("phases", d)
+        .into_iter()
+        .map(|mut x| {
+            let phase = Phase {
+                line: x.line,
+                path: x.name().to_string(),
+                name: x.string("name", d),
+                start: x.date("start", d),
+                end: x.date("end", d),
+                deliverables: x.string("deliverables", d),
+            };
+            x.finish(d);
+            phase
+        })
+        .collect();
     t.finish(d);
     p
 }
@@ -274,6 +324,7 @@ pub fn document(id: String, mut t: Table, body: Body, d: &mut Diags) -> Document
         issuer: t.string("issuer", d),
         issued: t.date("issued", d),
         published: t.date("published", d),
+        comment_until: t.date("comment_until", d),
         body,
     };
     t.finish(d);
@@ -284,9 +335,9 @@ pub fn project(id: String, mut t: Table, body: Body, d: &mut Diags) -> Project {
     let mut p = Project {
         id,
         file: t.doc().file.to_string(),
+        number: t.string("number", d),
         name: t.string("name", d),
         category: t.string("category", d),
-        decision: t.string("decision", d),
         published: t.date("published", d),
         start: t.date("start", d),
         deadline: t.date("deadline", d),
@@ -295,6 +346,9 @@ pub fn project(id: String, mut t: Table, body: Body, d: &mut Diags) -> Project {
         body,
         ..Project::default()
     };
+    let mut decisions = t.one_or_more("decision", d).into_iter();
+    p.decision = decisions.next();
+    p.more_decisions = decisions.collect();
     if let Some(mut c) = t.table("contractor", d) {
         p.contractor = Contractor {
             line: Some(c.line),
@@ -317,6 +371,7 @@ pub fn project(id: String, mut t: Table, body: Body, d: &mut Diags) -> Project {
                 indicator: x.string("indicator", d),
                 target: x.decimal("target", d),
                 unit: x.string("unit", d),
+                programme: x.string("programme", d),
             };
             x.finish(d);
             target
@@ -329,6 +384,7 @@ pub fn project(id: String, mut t: Table, body: Body, d: &mut Diags) -> Project {
             let loc = Location {
                 line: x.line,
                 path: x.name().to_string(),
+                town: x.string("town", d),
                 village: x.string("village", d),
                 route: x.string("route", d),
             };

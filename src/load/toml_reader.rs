@@ -245,6 +245,23 @@ impl<'t, 'a> Table<'t, 'a> {
         }
     }
 
+    /// A text, or a list of texts (`decision = "a"` or `decision = ["a", "b"]`).
+    pub fn one_or_more(
+        &mut self,
+        key: &'static str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Spanned<String>> {
+        let one = self
+            .map
+            .get(key)
+            .is_some_and(|v| matches!(v.get_ref(), DeValue::String(_)));
+        if one {
+            self.string(key, diags).into_iter().collect()
+        } else {
+            self.strings(key, diags)
+        }
+    }
+
     pub fn date(&mut self, key: &'static str, diags: &mut Vec<Diagnostic>) -> Field<Date> {
         let (k, v) = self.get(key)?;
         let parsed = match v.get_ref() {
