@@ -133,7 +133,7 @@ fn bad_rows_are_reported_by_number_and_the_rest_imported() {
         "{text}"
     );
     assert!(
-        text.contains("第 4 行：无法读取：项目编号“冷库”只能用小写英文字母、数字和 -"),
+        text.contains("第 4 行：无法读取：“冷库”不能用作网址代码（只能用小写英文字母、数字和 -）"),
         "{text}"
     );
     assert!(

@@ -144,7 +144,8 @@ fn projects_csv_opens_as_excel_would_and_adds_up_to_the_plan() {
     assert_eq!(&header[0], "项目编号");
     let json: serde_json::Value =
         serde_json::from_str(&site.read("public/data/projects.json")).unwrap();
-    let ids: Vec<&str> = rows[1..].iter().map(|r| r.get(0).unwrap()).collect();
+    assert_eq!(&header[1], "网址代码");
+    let ids: Vec<&str> = rows[1..].iter().map(|r| r.get(1).unwrap()).collect();
     let json_ids: Vec<&str> = json
         .as_array()
         .unwrap()
@@ -152,6 +153,14 @@ fn projects_csv_opens_as_excel_would_and_adds_up_to_the_plan() {
         .map(|p| p["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, json_ids, "every project, in the same order");
+    let numbers: Vec<&str> = rows[1..].iter().map(|r| r.get(0).unwrap()).collect();
+    let json_numbers: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, json_numbers, "the public number first");
     assert!(
         rows[1..]
             .iter()
@@ -205,9 +214,13 @@ fn projects_csv_opens_as_excel_would_and_adds_up_to_the_plan() {
         "every monthly report of the example"
     );
     let disb = excel(&std::fs::read(site.path("public/data/disbursements.csv")).unwrap());
+    let amount = disb[0]
+        .iter()
+        .position(|h| h == "金额（万元）")
+        .expect("an amount column");
     let total: rust_decimal::Decimal = disb[1..]
         .iter()
-        .map(|r| r[3].parse::<rust_decimal::Decimal>().unwrap())
+        .map(|r| r[amount].parse::<rust_decimal::Decimal>().unwrap())
         .sum();
     assert_eq!(total, rust_decimal::Decimal::from(1020));
 }
@@ -286,19 +299,22 @@ fn dec(s: &str) -> rust_decimal::Decimal {
         .unwrap_or_else(|_| panic!("not an amount: {s:?}"))
 }
 
-/// One CSV column of a built file, by header.
+/// One CSV column of a built file, by header, each value with its project's 网址代码.
 fn column(path: &std::path::Path, header: &str) -> Vec<(String, String)> {
     let text = std::fs::read_to_string(path).unwrap();
     let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let headers = r.headers().unwrap().clone();
-    let at = headers
-        .iter()
-        .position(|h| h == header)
-        .unwrap_or_else(|| panic!("{header}"));
+    let find = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let (id, at) = (find("网址代码"), find(header));
     r.records()
         .map(|row| {
             let row = row.unwrap();
-            (row[0].to_string(), row[at].to_string())
+            (row[id].to_string(), row[at].to_string())
         })
         .collect()
 }

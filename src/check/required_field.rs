@@ -140,7 +140,6 @@ fn example(kind: &str, path: &str) -> String {
         ("programme", "targets.indicator") => "\"……\"（指标，照实施方案）",
         ("programme", "targets.target") => "……（目标值，数字，照实施方案）",
         ("programme", "phases.name") => "\"……\"（阶段名称，照实施方案的进度安排）",
-        ("programme", "phases.start") => "年-月-日（阶段开始，照实施方案）",
         ("programme", "phases.end") => "年-月-日（阶段结束，照实施方案）",
         ("document", "issuer") => "\"……\"（发文单位，照文件落款）",
         ("notice", "kind") => {
@@ -276,7 +275,6 @@ fn programme(p: &Programme, out: &mut Vec<Diagnostic>) {
     for ph in &p.phases {
         let place = Place::Entry(&ph.path, ph.line);
         ck.text(&ph.name, &format!("{}.name", ph.path), place);
-        ck.value(&ph.start, &format!("{}.start", ph.path), place);
         ck.value(&ph.end, &format!("{}.end", ph.path), place);
     }
     ck.why = "R10：资金要按项目板块分配";

@@ -126,13 +126,24 @@ pub fn facts(site: &Site, as_of: Date, projects: &[ProjectFacts]) -> ProgrammeFa
                 .unwrap_or_default()
         })
         .collect();
+    // A phase without a start date (a plan that gives only the date each phase ends by) runs
+    // from when the phases before it ended: it is current while it is the first not done.
+    let mut first_open = true;
     let phases = p
         .phases
         .iter()
-        .map(|ph| match (val(&ph.start), val(&ph.end)) {
-            (_, Some(end)) if *end < as_of => PhaseState::Done,
-            (Some(start), _) if *start > as_of => PhaseState::Upcoming,
-            _ => PhaseState::Current,
+        .map(|ph| {
+            let state = match (val(&ph.start), val(&ph.end)) {
+                (_, Some(end)) if *end < as_of => PhaseState::Done,
+                (Some(start), _) if *start > as_of => PhaseState::Upcoming,
+                (Some(_), _) => PhaseState::Current,
+                (None, _) if first_open => PhaseState::Current,
+                (None, _) => PhaseState::Upcoming,
+            };
+            if state != PhaseState::Done {
+                first_open = false;
+            }
+            state
         })
         .collect();
     ProgrammeFacts {

@@ -35,6 +35,8 @@ pub(super) fn normalize_header(h: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Col {
     Id,
+    /// The project's public number (项目编号), when another column gives its id.
+    Number,
     Name,
     Category,
     Decision,
@@ -60,7 +62,7 @@ pub(super) enum Col {
 }
 
 pub(super) const PROJECT_HEADERS: &[(&[&str], Col)] = &[
-    (&["项目编号", "编号", "id"], Col::Id),
+    (&["网址代码", "项目代码", "项目编号", "编号", "id"], Col::Id),
     (&["项目名称", "名称"], Col::Name),
     (&["项目板块", "板块"], Col::Category),
     (&["决策文件", "决策文件编号", "文号"], Col::Decision),
@@ -92,7 +94,7 @@ pub(super) const PROJECT_HEADERS: &[(&[&str], Col)] = &[
 ];
 
 pub(super) const PROGRESS_HEADERS: &[(&[&str], Col)] = &[
-    (&["项目编号", "编号", "id"], Col::Id),
+    (&["网址代码", "项目代码", "项目编号", "编号", "id"], Col::Id),
     (&["项目名称", "名称"], Col::Name),
     (&["月份", "年月"], Col::Month),
     (&["完成比例", "完成进度", "进度"], Col::Percent),
@@ -136,7 +138,7 @@ pub(super) fn columns(
         .unwrap_or("central")
         .to_string();
     let mut unknown = Vec::new();
-    let cols = header
+    let cols: Vec<Option<Col>> = header
         .iter()
         .map(|h| {
             let n = normalize_header(h);
@@ -165,6 +167,16 @@ pub(super) fn columns(
             }
             unknown.push(h.clone());
             None
+        })
+        .collect();
+    // With an id column of its own (网址代码, as the exports have), 项目编号 is the number.
+    let ids = cols.iter().filter(|c| *c == &Some(Col::Id)).count();
+    let cols = header
+        .iter()
+        .zip(cols)
+        .map(|(h, c)| match c {
+            Some(Col::Id) if ids > 1 && normalize_header(h) == "项目编号" => Some(Col::Number),
+            other => other,
         })
         .collect();
     (cols, unknown)

@@ -146,11 +146,16 @@ pub fn import(opts: &ImportOptions) -> Result<Outcome, String> {
 /// The project a row means: by id, or by the name of an existing project.
 fn project_id(site: &Site, id: Option<&str>, name: Option<&str>) -> Result<String, String> {
     if let Some(id) = id {
-        return if valid_id(id) {
-            Ok(id.to_string())
-        } else {
-            Err(format!("项目编号“{id}”只能用小写英文字母、数字和 -"))
-        };
+        if valid_id(id) {
+            return Ok(id.to_string());
+        }
+        // A county's own number, of a project that has one.
+        if let Some(p) = site.projects.iter().find(|p| text(&p.number) == Some(id)) {
+            return Ok(p.id.clone());
+        }
+        return Err(format!(
+            "“{id}”不能用作网址代码（只能用小写英文字母、数字和 -）：表格里加一列“网址代码”写上它，“项目编号”列可以保留本县的编号"
+        ));
     }
     let name = name.ok_or("没有项目编号，也没有项目名称")?;
     site.projects
@@ -230,6 +235,9 @@ fn project_row<'r>(
         overwrite: opts.overwrite,
         row: row.number,
     };
+    if let Some(number) = cell(&Col::Number) {
+        ed.set(&mut file, None, "number", Value::from(number));
+    }
     if let Some(name) = cell(&Col::Name) {
         ed.set(&mut file, None, "name", Value::from(name));
     }

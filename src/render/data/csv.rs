@@ -61,6 +61,7 @@ pub(super) fn projects_csv(model: &Model, link: &dyn Fn(&str) -> String) -> Stri
         .collect();
     let mut headers: Vec<&str> = vec![
         "项目编号",
+        "网址代码",
         "项目名称",
         "项目板块",
         "决策文件",
@@ -99,6 +100,7 @@ pub(super) fn projects_csv(model: &Model, link: &dyn Fn(&str) -> String) -> Stri
             })
             .collect();
         let mut row = vec![
+            Cell::Text(&p.number),
             Cell::Text(&p.id),
             Cell::Text(&p.name),
             Cell::Text(&p.category.label),
@@ -131,6 +133,7 @@ pub(super) fn progress_csv(model: &Model) -> String {
     let paid = format!("累计拨付（{unit}）");
     let mut csv = Csv::new(&[
         "项目编号",
+        "网址代码",
         "项目名称",
         "月份",
         "完成比例（%）",
@@ -143,6 +146,7 @@ pub(super) fn progress_csv(model: &Model) -> String {
     for p in &model.projects {
         for m in p.timeline.iter().rev().filter(|m| m.due_by_now) {
             csv.row(&[
+                Cell::Text(&p.number),
                 Cell::Text(&p.id),
                 Cell::Text(&p.name),
                 Cell::Text(&m.month),
@@ -162,6 +166,7 @@ pub(super) fn disbursements_csv(model: &Model) -> String {
     let amount = format!("金额（{}）", model.site.unit);
     let mut csv = Csv::new(&[
         "项目编号",
+        "网址代码",
         "项目名称",
         "拨付日期",
         amount.as_str(),
@@ -171,6 +176,7 @@ pub(super) fn disbursements_csv(model: &Model) -> String {
     for p in &model.projects {
         for d in &p.disbursements {
             csv.row(&[
+                Cell::Text(&p.number),
                 Cell::Text(&p.id),
                 Cell::Text(&p.name),
                 date_cell(&d.date),
@@ -190,6 +196,7 @@ pub(super) fn notices_csv(model: &Model) -> String {
         "类别",
         "标题",
         "项目编号",
+        "所属项目网址代码",
         "事项日期",
         "公开日期",
         "公示截止日期",
@@ -214,6 +221,7 @@ pub(super) fn notices_csv(model: &Model) -> String {
             Cell::Text(&n.id),
             Cell::Text(&n.kind.label),
             Cell::Text(&n.title),
+            Cell::Text(n.project.as_ref().map_or("", |p| p.number.as_str())),
             Cell::Text(n.project.as_ref().map_or("", |p| p.id.as_str())),
             date_cell(&n.event),
             date_cell(&n.published),

@@ -11,6 +11,7 @@ use crate::render::views::{Model, ProjectView};
 #[derive(Serialize)]
 struct ProjectJson<'a> {
     id: &'a str,
+    number: &'a str,
     name: &'a str,
     category: &'a str,
     category_name: &'a str,
@@ -62,6 +63,7 @@ pub(super) fn projects_json(model: &Model, link: &dyn Fn(&str) -> String) -> Str
 fn project_json<'a>(p: &'a ProjectView, link: &dyn Fn(&str) -> String) -> ProjectJson<'a> {
     ProjectJson {
         id: &p.id,
+        number: &p.number,
         name: &p.name,
         category: &p.category.key,
         category_name: &p.category.label,

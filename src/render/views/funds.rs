@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Amount, Builder, ProjectRef, owned, ratio};
+use super::{Amount, Builder, DateView, ProjectRef, date, opt_date, owned, ratio};
 use crate::model::*;
 use crate::money::Money;
 use crate::render::charts;
@@ -25,10 +25,28 @@ pub struct SourceRow {
     pub id: String,
     pub name: String,
     pub amount: Amount,
+    /// For a source without a fixed amount: on what it is paid (its amount shows as 0).
+    pub basis: Option<String>,
     pub allocated: Amount,
     pub funded: Amount,
     pub disbursed: Amount,
     pub disbursed_percent: Option<String>,
+    /// Arrived so far; the rest of a source in tranches is pending.
+    pub arrived: Amount,
+    pub pending: Option<Amount>,
+    pub tranches: Vec<TrancheView>,
+}
+
+/// One tranche of a source: arrived (with the date) or pending (with its condition).
+#[derive(Serialize, Debug)]
+pub struct TrancheView {
+    pub name: String,
+    pub amount: Amount,
+    pub arrived: Option<DateView>,
+    pub expected: Option<DateView>,
+    pub condition: Option<String>,
+    /// 已到位 or 待到位.
+    pub state: &'static str,
 }
 
 #[derive(Serialize, Debug)]
@@ -60,7 +78,8 @@ impl Builder<'_> {
         let sources: Vec<SourceRow> = prog
             .sources
             .iter()
-            .filter_map(|s| {
+            .zip(&self.derived.programme.sources)
+            .filter_map(|(s, f)| {
                 let id = text(&s.id)?;
                 let amount = val(&s.amount).copied().unwrap_or_default();
                 let allocated: Money = prog
@@ -72,14 +91,37 @@ impl Builder<'_> {
                     .sum();
                 let funded = sum(&|_, s| s == id, |v| v.0);
                 let disbursed = sum(&|_, s| s == id, |v| v.1);
+                let tranches = s
+                    .tranches
+                    .iter()
+                    .map(|t| {
+                        let arrived = val(&t.arrived).copied().filter(|d| *d <= self.as_of);
+                        TrancheView {
+                            name: owned(&t.name).unwrap_or_default(),
+                            amount: self.amount(val(&t.amount).copied().unwrap_or_default()),
+                            arrived: arrived.map(date),
+                            expected: opt_date(&t.expected),
+                            condition: owned(&t.condition),
+                            state: if arrived.is_some() {
+                                "已到位"
+                            } else {
+                                "待到位"
+                            },
+                        }
+                    })
+                    .collect();
                 Some(SourceRow {
                     id: id.to_string(),
                     name: owned(&s.name).unwrap_or_default(),
                     amount: self.amount(amount),
+                    basis: owned(&s.basis).filter(|_| s.amount.is_none()),
                     allocated: self.amount(allocated),
                     funded: self.amount(funded),
                     disbursed: self.amount(disbursed),
                     disbursed_percent: ratio(disbursed, amount),
+                    arrived: self.amount(f.arrived),
+                    pending: (!f.pending.is_zero()).then(|| self.amount(f.pending)),
+                    tranches,
                 })
             })
             .collect();

@@ -350,6 +350,11 @@ impl<'a> Builder<'a> {
     fn project_ref(&self, p: &Project) -> ProjectRef {
         ProjectRef {
             id: p.id.clone(),
+            number: self
+                .site
+                .project_index(&p.id)
+                .map(|i| self.derived.programme.numbers[i].clone())
+                .unwrap_or_default(),
             url: format!("projects/{}/", p.id),
             name: owned(&p.name).unwrap_or_default(),
         }

@@ -6,13 +6,13 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::{
-    Amount, Builder, DateView, DocRef, DocumentView, FundingLine, FundsView, NoticeView,
+    Amount, Builder, DateView, DocRef, DocumentView, FundingLine, FundsView, Labelled, NoticeView,
     ProjectView, date, owned, percent_text, ratio,
 };
 use crate::date::{Date, Month};
 use crate::derive::{Status, Tally};
 use crate::model::*;
-use crate::money::Money;
+use crate::money::{Money, display_decimal};
 
 #[derive(Serialize, Debug)]
 pub struct OverviewView {
@@ -37,6 +37,38 @@ pub struct OverviewView {
     /// Records with a lateness or gap the public should see, with what it is.
     pub attention: Vec<Attention>,
     pub latest: Vec<Update>,
+    /// What the money total leaves out or has not received yet, one sentence each.
+    pub source_notes: Vec<String>,
+    /// Projects with no lateness, and with some (the first screen's answer to “on time?”).
+    pub on_track: usize,
+    pub off_track: usize,
+    /// Programme-wide targets with what the projects serving them plan and have achieved.
+    pub targets: Vec<ProgrammeTargetView>,
+    /// The plan's phases, the current one marked.
+    pub phases: Vec<PhaseView>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct ProgrammeTargetView {
+    pub indicator: String,
+    pub target: String,
+    pub unit: String,
+    /// The sum of the targets of the projects serving it.
+    pub planned: String,
+    /// The sum of their latest results, when any project serves it.
+    pub achieved: Option<String>,
+    /// Achieved as a share of the target, one decimal.
+    pub percent: Option<String>,
+    pub projects: usize,
+}
+
+#[derive(Serialize, Debug)]
+pub struct PhaseView {
+    pub name: String,
+    pub start: Option<DateView>,
+    pub end: Option<DateView>,
+    pub deliverables: String,
+    pub state: Labelled,
 }
 
 #[derive(Serialize, Debug)]
@@ -108,6 +140,76 @@ impl Builder<'_> {
             });
         }
         let shown = self.derived.listed.len().min(super::HIGHLIGHTS);
+        let mut source_notes = Vec::new();
+        for (s, f) in prog.sources.iter().zip(&self.derived.programme.sources) {
+            let name = owned(&s.name).unwrap_or_default();
+            if s.amount.is_none()
+                && let Some(basis) = owned(&s.basis)
+            {
+                source_notes.push(format!("{name}：{basis}，未计入资金总额"));
+            }
+            if !f.pending.is_zero() {
+                let conditions: Vec<String> = s
+                    .tranches
+                    .iter()
+                    .filter(|t| val(&t.arrived).is_none_or(|d| *d > self.as_of))
+                    .filter_map(|t| owned(&t.condition))
+                    .collect();
+                let why = if conditions.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{}）", conditions.join("；"))
+                };
+                source_notes.push(format!(
+                    "{name}：已到位 {}，待到位 {}{why}",
+                    self.amount(f.arrived).text,
+                    self.amount(f.pending).text
+                ));
+            }
+        }
+        let targets = prog
+            .targets
+            .iter()
+            .zip(&self.derived.programme.targets)
+            .map(|(t, f)| {
+                let target = val(&t.target).copied();
+                ProgrammeTargetView {
+                    indicator: owned(&t.indicator).unwrap_or_default(),
+                    target: target.map(display_decimal).unwrap_or_default(),
+                    unit: owned(&t.unit).unwrap_or_default(),
+                    planned: display_decimal(f.planned),
+                    achieved: (f.projects > 0).then(|| display_decimal(f.achieved)),
+                    percent: target
+                        .filter(|_| f.projects > 0)
+                        .and_then(|t| ratio(Money(f.achieved), Money(t))),
+                    projects: f.projects,
+                }
+            })
+            .collect();
+        let phases = prog
+            .phases
+            .iter()
+            .zip(&self.derived.programme.phases)
+            .map(|(ph, state)| PhaseView {
+                name: owned(&ph.name).unwrap_or_default(),
+                start: super::opt_date(&ph.start),
+                end: super::opt_date(&ph.end),
+                deliverables: owned(&ph.deliverables).unwrap_or_default(),
+                state: Labelled {
+                    key: state.key().into(),
+                    label: state.label().into(),
+                },
+            })
+            .collect();
+        let off_track = self
+            .derived
+            .listed
+            .iter()
+            .filter(|i| {
+                let f = &self.derived.projects[**i];
+                !f.lateness.is_empty() || f.completed_late.is_some()
+            })
+            .count();
         OverviewView {
             description: owned(&prog.description).unwrap_or_default(),
             year: val(&prog.year).copied(),
@@ -143,12 +245,23 @@ impl Builder<'_> {
             disclosures: totals.disclosures,
             attention,
             latest: updates.iter().take(10).cloned().collect(),
+            source_notes,
+            on_track: self.derived.listed.len() - off_track,
+            off_track,
+            targets,
+            phases,
         }
     }
 
     /// The newest public records and monthly reports, newest first, at most `FEED_LIMIT`.
     /// Sorted by date and address on light references; only the kept ones get their text.
     pub(super) fn updates(&self) -> Vec<Update> {
+        let number = |p: &Project| {
+            self.site
+                .project_index(&p.id)
+                .map(|i| self.derived.programme.numbers[i].as_str())
+                .unwrap_or_default()
+        };
         enum Ref<'r> {
             Document(&'r Document),
             Project(&'r Project),
@@ -200,15 +313,20 @@ impl Builder<'_> {
                     ),
                     Ref::Project(p) => (
                         "项目公开",
-                        owned(&p.name).unwrap_or_default(),
+                        format!(
+                            "{}（项目编号 {}）",
+                            owned(&p.name).unwrap_or_default(),
+                            number(p)
+                        ),
                         format!("projects/{}/", p.id),
                     ),
                     Ref::Report(p, r) => (
                         "建设进度",
                         format!(
-                            "{}（{}）",
+                            "{}（{}，项目编号 {}）",
                             owned(&p.name).unwrap_or_default(),
-                            r.month.chinese()
+                            r.month.chinese(),
+                            number(p)
                         ),
                         format!("projects/{}/#m-{}", p.id, r.month),
                     ),

@@ -17,6 +17,7 @@ use crate::money::display_decimal;
 #[derive(Serialize, Clone, Debug)]
 pub struct ProjectRef {
     pub id: String,
+    pub number: String,
     pub url: String,
     pub name: String,
 }
@@ -24,10 +25,14 @@ pub struct ProjectRef {
 #[derive(Serialize, Debug)]
 pub struct ProjectView {
     pub id: String,
+    /// The number the public reads and quotes (the id stays in the address only).
+    pub number: String,
     pub url: String,
     pub name: String,
     pub category: Labelled,
     pub decision: Option<DocRef>,
+    /// Every decision that approved it, the first included.
+    pub decisions: Vec<DocRef>,
     pub published: Option<DateView>,
     pub start: Option<DateView>,
     pub deadline: Option<DateView>,
@@ -78,10 +83,13 @@ pub struct TargetView {
     pub target: String,
     pub unit: String,
     pub actual: Option<String>,
+    /// The programme target it serves, by its indicator.
+    pub serves: Option<String>,
 }
 
 #[derive(Serialize, Debug)]
 pub struct LocationView {
+    pub town: Option<String>,
     pub village: Option<String>,
     pub route: Option<String>,
 }
@@ -141,11 +149,13 @@ pub struct NoticeRef {
 #[derive(Serialize, Debug)]
 pub struct ProjectRow {
     pub id: String,
+    pub number: String,
     pub url: String,
     pub name: String,
     pub category: Labelled,
     pub contractor: RowContractor,
     pub funding_total: Amount,
+    pub disbursed: Amount,
     pub deadline: Option<DateView>,
     pub percent: Option<String>,
     pub disbursed_percent: Option<String>,
@@ -162,6 +172,7 @@ impl ProjectRow {
     pub(super) fn of(p: &ProjectView) -> ProjectRow {
         ProjectRow {
             id: p.id.clone(),
+            number: p.number.clone(),
             url: p.url.clone(),
             name: p.name.clone(),
             category: p.category.clone(),
@@ -169,6 +180,7 @@ impl ProjectRow {
                 name: p.contractor.name.clone(),
             },
             funding_total: p.funding_total.clone(),
+            disbursed: p.disbursed.clone(),
             deadline: p.deadline.clone(),
             percent: p.percent.clone(),
             disbursed_percent: p.disbursed_percent.clone(),
@@ -252,10 +264,19 @@ impl Builder<'_> {
         let findings = self.project_findings(p, f);
         ProjectView {
             id: p.id.clone(),
+            number: self.derived.programme.numbers[index].clone(),
             url: format!("projects/{}/", p.id),
             name: owned(&p.name).unwrap_or_default(),
             category,
             decision: self.doc_ref(&p.decision),
+            decisions: std::iter::once(&p.decision)
+                .filter_map(|d| self.doc_ref(d))
+                .chain(
+                    p.more_decisions
+                        .iter()
+                        .filter_map(|d| self.doc_ref(&Some(d.clone()))),
+                )
+                .collect(),
             published: opt_date(&p.published),
             start: opt_date(&p.start),
             deadline: opt_date(&p.deadline),
@@ -300,6 +321,9 @@ impl Builder<'_> {
                             .map(|d| display_decimal(*d))
                             .unwrap_or_default(),
                         unit: owned(&t.unit).unwrap_or_default(),
+                        serves: text(&t.programme)
+                            .and_then(|id| self.programme().target(id))
+                            .and_then(|pt| owned(&pt.indicator)),
                     }
                 })
                 .collect(),
@@ -307,6 +331,7 @@ impl Builder<'_> {
                 .locations
                 .iter()
                 .map(|l| LocationView {
+                    town: owned(&l.town),
                     village: owned(&l.village),
                     route: owned(&l.route),
                 })

@@ -35,6 +35,18 @@ pub struct DocumentView {
     pub late: Option<String>,
     /// The marker lists show when it was published late.
     pub marker: Option<&'static str>,
+    /// For a draft: how long comments are taken, and whether they still are.
+    pub draft: Option<DraftView>,
+}
+
+/// A draft's comment window.
+#[derive(Serialize, Debug, Clone)]
+pub struct DraftView {
+    pub until: DateView,
+    /// Comments are still taken on the as-of date.
+    pub open: bool,
+    /// 征求意见中 or 征求意见已结束.
+    pub state: &'static str,
 }
 
 /// Documents of one kind, for the list page.
@@ -145,6 +157,21 @@ impl Builder<'_> {
                         .collect(),
                     marker: late.as_ref().map(|_| Lateness::PublicationLate.marker()),
                     late,
+                    draft: (kind == DocKind::Draft)
+                        .then(|| val(&d.comment_until).copied())
+                        .flatten()
+                        .map(|until| {
+                            let open = self.as_of <= until;
+                            DraftView {
+                                until: super::date(until),
+                                open,
+                                state: if open {
+                                    "征求意见中"
+                                } else {
+                                    "征求意见已结束"
+                                },
+                            }
+                        }),
                 }
             })
             .collect()

@@ -33,8 +33,8 @@
     sort: params.get("sort") || "",
     dir: params.get("dir") === "desc" ? "desc" : "asc"
   };
-  var keys = ["name", "category", "contractor", "funding", "deadline", "percent", "status"];
-  var numeric = { funding: true, percent: true };
+  var keys = ["name", "category", "contractor", "funding", "disbursed", "deadline", "percent", "status"];
+  var numeric = { funding: true, disbursed: true, percent: true };
 
   function options(attr, labelAttr) {
     var seen = {};
@@ -108,7 +108,7 @@
     rows.forEach(function (r) {
       var ok = (!state.category || r.dataset.category === state.category) &&
         (!state.status || r.dataset.status === state.status) &&
-        (!needle || (r.dataset.name + " " + r.dataset.contractor + " " + r.dataset.id).toLowerCase().indexOf(needle) >= 0);
+        (!needle || (r.dataset.name + " " + r.dataset.contractor + " " + r.dataset.id + " " + r.dataset.number).toLowerCase().indexOf(needle) >= 0);
       r.hidden = !ok;
       if (ok) shown++;
     });
