@@ -8,6 +8,7 @@ mod feeds;
 pub mod pages;
 mod search;
 pub mod theme;
+mod typeset;
 pub mod views;
 
 use std::hash::{Hash, Hasher};

@@ -139,6 +139,12 @@ pub fn load(root: &Path, config: &crate::model::Config) -> Result<Theme, Vec<Dia
     }
     let mut tera = Tera::default();
     tera.autoescape_on([".html", ".xml"]);
+    tera.register_filter(
+        "keep_figures",
+        |text: std::borrow::Cow<'_, str>, _: tera::Kwargs, _: &tera::State| {
+            tera::Value::safe_string(&super::typeset::keep_figures(&text))
+        },
+    );
     if let Err(e) =
         tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
     {

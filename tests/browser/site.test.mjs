@@ -141,6 +141,70 @@ for (const [site, path, name] of PAGES) {
   });
 }
 
+// Lines as the reader sees them: the characters of each element's text (or, with `pieces`, of
+// each run of text between explicit <br> line breaks) grouped by the line box they sit on.
+function linesOf([selector, pieces]) {
+  const result = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (!el.getClientRects().length) continue;
+    let tops = new Map();
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeType === Node.ELEMENT_NODE) {
+        if (pieces && node.tagName === "BR" && tops.size) {
+          result.push({ text: el.textContent.trim().replace(/\s+/g, " "), lines: [...tops.values()] });
+          tops = new Map();
+        }
+        continue;
+      }
+      const chars = Array.from(node.data);
+      let at = 0;
+      for (const c of chars) {
+        range.setStart(node, at);
+        range.setEnd(node, at + c.length);
+        at += c.length;
+        if (!c.trim()) continue;
+        const r = range.getBoundingClientRect();
+        if (!r.width) continue;
+        const top = Math.round(r.top + r.height / 2);
+        const line = [...tops.keys()].find((t) => Math.abs(t - top) < r.height / 2);
+        if (line === undefined) tops.set(top, c); else tops.set(line, tops.get(line) + c);
+      }
+    }
+    result.push({ text: el.textContent.trim().replace(/\s+/g, " "), lines: [...tops.values()] });
+  }
+  return result;
+}
+
+test("no date, amount, label or table heading breaks across lines, and no heading leaves one character alone", async () => {
+  const broken = [];
+  for (const [site, path] of PAGES) {
+    for (const width of [320, 375, 1280]) {
+      const { context, page } = await open(site, path, { viewport: { width, height: 800 } });
+      const whole = await page.evaluate(linesOf, ["time, .num, .status, span.marker, .tag, .number, .id:not(.slug), .nw, thead th, .figure-value", true]);
+      for (const { text, lines } of whole) {
+        if (lines.length > 1) broken.push(`${site}/${path} at ${width}px: “${text}” breaks as ${JSON.stringify(lines)}`);
+      }
+      // An address code (cold-chain) may wrap, but only after one of its hyphens.
+      const codes = await page.evaluate(linesOf, [".slug", false]);
+      for (const { text, lines } of codes) {
+        if (lines.slice(0, -1).some((l) => !l.endsWith("-"))) broken.push(`${site}/${path} at ${width}px: “${text}” breaks as ${JSON.stringify(lines)}`);
+      }
+      const headings = await page.evaluate(linesOf, ["h1, h2, h3, caption", false]);
+      for (const { text, lines } of headings) {
+        const last = lines[lines.length - 1] || "";
+        if (lines.length > 1 && Array.from(last).length < 2) broken.push(`${site}/${path} at ${width}px: “${text}” leaves “${last}” alone`);
+        for (let i = 1; i < lines.length; i++) {
+          if (/[0-9]$/.test(lines[i - 1]) && /^[0-9年月日%万元]/.test(lines[i])) broken.push(`${site}/${path} at ${width}px: “${text}” splits a figure: ${JSON.stringify(lines)}`);
+        }
+      }
+      await context.close();
+    }
+  }
+  assert.deepEqual(broken, []);
+});
+
 test("phones and 200 % zoom: no page scrolls sideways at 320 CSS pixels; large text mode works", async () => {
   const widths = [];
   for (const [site, path] of PAGES) {
@@ -178,6 +242,7 @@ test("search finds Chinese words, a contractor's name and a project id, in the b
     ["韶关市鲜丰冷链物流有限公司", "projects/cold-chain/"],
     ["乡里乡亲", "projects/chain-retail/"],
     ["cold-chain", "projects/cold-chain/"],
+    ["2021-02", "projects/cold-chain/"],
   ];
   for (const [query, project] of expect) {
     const { links, status } = await searchFor(query);
