@@ -4,6 +4,7 @@
 //! views read these values; neither computes them again, so a page and a finding never
 //! disagree.
 
+pub mod ledger;
 pub mod project;
 pub mod timeliness;
 mod totals;
@@ -93,6 +94,8 @@ pub struct Derived {
     /// Public projects (indices) in the order pages list them: by category, start date, id.
     pub listed: Vec<usize>,
     pub totals: Totals,
+    /// What the publication ledger means for this build (SPEC §7).
+    pub ledger: ledger::LedgerFacts,
 }
 
 /// Derives every fact of `site` as of `ctx.as_of`.
@@ -122,6 +125,7 @@ pub fn derive(site: &Site, ctx: Ctx) -> Derived {
         .collect();
     let listed = listed(site, &projects);
     let totals = Totals::new(site, as_of, &listed, &projects, &documents, &notices);
+    let ledger = ledger::facts(site, as_of, &documents, &projects, &notices);
     Derived {
         ctx,
         projects,
@@ -129,6 +133,7 @@ pub fn derive(site: &Site, ctx: Ctx) -> Derived {
         notices,
         listed,
         totals,
+        ledger,
     }
 }
 
@@ -177,6 +182,12 @@ pub(crate) mod testing {
 
     /// Loads a site from (path, text) pairs written into a temporary folder.
     pub fn site(files: &[(&str, &str)]) -> (Site, Vec<crate::diag::Diagnostic>) {
+        let (_dir, site, diags) = kept(files);
+        (site, diags)
+    }
+
+    /// Like [`site`], keeping the folder (for what reads files again: the ledger).
+    pub fn kept(files: &[(&str, &str)]) -> (tempfile::TempDir, Site, Vec<crate::diag::Diagnostic>) {
         let dir = tempfile::tempdir().unwrap();
         for (path, text) in files {
             let p = dir.path().join(path);
@@ -184,6 +195,6 @@ pub(crate) mod testing {
             std::fs::write(p, text).unwrap();
         }
         let loaded = load(dir.path()).unwrap();
-        (loaded.site, loaded.diagnostics)
+        (dir, loaded.site, loaded.diagnostics)
     }
 }

@@ -140,6 +140,9 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
         projects,
         notices,
         lookup: Lookup::default(),
+        ledger: crate::ledger::Ledger::read(root)
+            .map_err(|e| LoadError(format!("读取 {} 失败：{e}", crate::ledger::FILE)))?
+            .map(std::sync::Arc::new),
     };
     site.index();
     Ok(Loaded {
@@ -435,6 +438,7 @@ impl<'r> Loader<'r> {
             disbursed: None,
             actuals: Vec::new(),
             body: Body::default(),
+            disclosure: Disclosure::default(),
         };
         Ok(Some(self.markdown_record(
             rel,
