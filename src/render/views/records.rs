@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Builder, DateView, Labelled, ProjectRef, opt_date, owned};
+use super::{Builder, ChangeView, DateView, Labelled, ProjectRef, WithdrawnView, opt_date, owned};
 use crate::derive::{Lateness, WindowKind};
 use crate::markdown;
 use crate::model::*;
@@ -35,6 +35,10 @@ pub struct DocumentView {
     pub late: Option<String>,
     /// The marker lists show when it was published late.
     pub marker: Option<&'static str>,
+    /// Withdrawn (SPEC §7): it stays published, marked 已撤回.
+    pub withdrawn: Option<WithdrawnView>,
+    /// 更正记录, newest first.
+    pub corrections: Vec<ChangeView>,
 }
 
 /// Documents of one kind, for the list page.
@@ -63,6 +67,10 @@ pub struct NoticeView {
     /// The marker lists show when a window was missed.
     pub marker: Option<&'static str>,
     pub windows: Vec<WindowView>,
+    /// Withdrawn (SPEC §7): it stays published, marked 已撤回.
+    pub withdrawn: Option<WithdrawnView>,
+    /// 更正记录, newest first.
+    pub corrections: Vec<ChangeView>,
 }
 
 /// One R7 window of a notice, as the public reads it.
@@ -145,6 +153,11 @@ impl Builder<'_> {
                         .collect(),
                     marker: late.as_ref().map(|_| Lateness::PublicationLate.marker()),
                     late,
+                    withdrawn: self.withdrawn(&d.disclosure),
+                    corrections: self.changes_of(&[crate::ledger::Key {
+                        kind: crate::ledger::Kind::Document,
+                        id: d.id.clone(),
+                    }]),
                 }
             })
             .collect()
@@ -220,6 +233,11 @@ impl Builder<'_> {
                     late,
                     marker: late.then(|| Lateness::NoticeWindow.marker()),
                     windows,
+                    withdrawn: self.withdrawn(&n.disclosure),
+                    corrections: self.changes_of(&[crate::ledger::Key {
+                        kind: crate::ledger::Kind::Notice,
+                        id: n.id.clone(),
+                    }]),
                 }
             })
             .collect()
