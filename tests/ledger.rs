@@ -544,11 +544,10 @@ fn the_example_shows_its_corrections_and_withdrawal() {
         .find("撤回：<a href=\"../documents/training-notice-2022/\">")
         .unwrap();
     assert!(village < withdrawn && withdrawn < cold, "newest first");
-    assert!(
-        changes.contains(
-            "<th scope=\"row\">目标值</th><td><del>1000</del></td><td><ins>100</ins></td>"
-        )
-    );
+    assert!(changes.contains(
+        "<th scope=\"row\">冷库面积（目标值）</th><td><del>1000</del></td><td><ins>100</ins></td>"
+    ));
+    assert!(changes.contains("<th scope=\"row\">行政村电子商务及物流配送服务点（完成值）</th>"));
     let project = site.read("public/projects/cold-chain/index.html");
     assert!(project.contains("<h2 id=\"h-corrections\">更正记录</h2>"));
     let report = site.read("public/projects/village-stations/index.html");
@@ -621,7 +620,7 @@ fn the_example_shows_its_corrections_and_withdrawal() {
             .unwrap()
             .contains("误录为 1000 平方米")
     );
-    assert_eq!(amendment["description"], "目标值：1000 → 100");
+    assert_eq!(amendment["description"], "冷库面积（目标值）：1000 → 100");
     assert_eq!(
         of_process("village-stations")[1]["tag"][0],
         "implementationUpdate"

@@ -72,6 +72,30 @@ fn url_of(key: &Key, at: Option<At>) -> Option<String> {
     })
 }
 
+/// A changed field's Chinese name; in a list of tables, with the name of its item
+/// (`actuals[2].value` → 行政村电子商务及物流配送服务点（完成值）).
+fn field_label(kind: Kind, path: &str, new: &Canon, old: &Canon) -> String {
+    let label =
+        crate::labels::label(kind.key(), path).map_or_else(|| path.to_string(), str::to_string);
+    let item = path.split_once('[').and_then(|(list, rest)| {
+        let n: usize = rest.split_once(']')?.0.parse().ok()?;
+        let name = |record: &Canon| match record.get(list) {
+            Some(Canon::Arr(items)) => items.get(n.checked_sub(1)?).and_then(|item| {
+                ["indicator", "name", "purpose", "village", "route", "id"]
+                    .iter()
+                    .find_map(|k| item.get(k).and_then(Canon::as_text))
+                    .map(str::to_string)
+            }),
+            _ => None,
+        };
+        name(new).or_else(|| name(old))
+    });
+    match item {
+        Some(item) if !path.ends_with(']') => format!("{item}（{label}）"),
+        _ => label,
+    }
+}
+
 impl Builder<'_> {
     /// The ledger as the footer and the data page show it.
     pub(super) fn ledger_summary(&self) -> Option<LedgerSummary> {
@@ -127,8 +151,7 @@ impl Builder<'_> {
         canon::diff(old, new)
             .into_iter()
             .map(|c| FieldChangeView {
-                label: crate::labels::label(kind.key(), &c.path)
-                    .map_or_else(|| c.path.clone(), str::to_string),
+                label: field_label(kind, &c.path, new, old),
                 path: c.path,
                 old: c.old.unwrap_or_else(|| "（无）".into()),
                 new: c.new.unwrap_or_else(|| "（无）".into()),
