@@ -221,6 +221,9 @@ fn main() -> ExitCode {
                 println!("  gongkai serve    # 预览，改文件后自动刷新");
                 println!("  gongkai check    # 检查");
                 println!("  gongkai build    # 生成网站到 public/");
+                println!(
+                    "  gongkai publish  # 定稿：生成网站，并把新公开、更正、撤回登记到公开记录 ledger.jsonl"
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => {

@@ -5,7 +5,7 @@
 
 use super::Check;
 use crate::derive::Derived;
-use crate::derive::ledger::{Status, published, title};
+use crate::derive::ledger::{Status, file, published, title};
 use crate::diag::Diagnostic;
 use crate::ledger::FILE;
 use crate::model::Site;
@@ -45,7 +45,7 @@ fn run(site: &Site, d: &Derived) -> Vec<Diagnostic> {
         out.push(
             Diagnostic::new(
                 RULE.rule,
-                &r.file,
+                file(site, r.at),
                 format!(
                     "{}“{}”是新记录（{FILE} 里没有它），却写着公开日期 {}：公开记录最后一次登记在 {}（第 {last_line} 行），那时还没有这条记录，所以公开日期不能早于 {}",
                     r.key.kind.label(),

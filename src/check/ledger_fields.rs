@@ -3,7 +3,7 @@
 
 use super::Check;
 use crate::derive::Derived;
-use crate::derive::ledger::disclosure;
+use crate::derive::ledger::{disclosure, file};
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::rules;
@@ -18,7 +18,7 @@ fn run(site: &Site, d: &Derived) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for r in &d.ledger.records {
         if let Some(disc) = disclosure(site, r.at) {
-            check(&r.file, disc, as_of, &mut out);
+            check(file(site, r.at), disc, as_of, &mut out);
         }
     }
     out

@@ -6,7 +6,7 @@
 use super::Check;
 use crate::date::Date;
 use crate::derive::Derived;
-use crate::derive::ledger::{LedgerRecord, Status, disclosure, front_matter_end, title};
+use crate::derive::ledger::{LedgerRecord, Status, disclosure, file, front_matter_end, title};
 use crate::diag::Diagnostic;
 use crate::ledger::{FILE, canon};
 use crate::model::*;
@@ -41,7 +41,7 @@ fn run(site: &Site, d: &Derived) -> Vec<Diagnostic> {
         } else {
             let changes = match (
                 ledger.record(e),
-                crate::ledger::read_record(&site.root, &r.file),
+                crate::ledger::read_record(&site.root, file(site, r.at)),
             ) {
                 (Ok(old), Ok(new)) => canon::diff(&old, &new),
                 _ => Vec::new(),
@@ -79,7 +79,7 @@ fn run(site: &Site, d: &Derived) -> Vec<Diagnostic> {
         out.push(
             Diagnostic::new(
                 RULE.rule,
-                &r.file,
+                file(site, r.at),
                 format!(
                     "{}“{}”{what}{}",
                     r.key.kind.label(),
@@ -127,7 +127,7 @@ fn hint(site: &Site, r: &LedgerRecord, date: Date) -> String {
         None => "在文件末尾".into(),
     };
     format!(
-        "如果改动是对的，{place}加上这几行，把更正原因写进引号（改了什么、为什么改、依据哪份文件），再运行 gongkai publish：\n[[corrections]]\ndate = {date}\nreason = \"\"\n如果不该改，把内容改回去"
+        "不该改的，把内容改回去；改动是对的，{place}加上下面三行，把更正原因写进引号（改了什么、为什么改、依据哪份文件），再运行 gongkai publish：\n[[corrections]]\ndate = {date}\nreason = \"\""
     )
 }
 

@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::{DocumentFacts, NoticeFacts, ProjectFacts};
 use crate::date::Date;
 use crate::ledger::{Action, Key, Kind, Ledger, NewEntry, file::Broken};
@@ -50,7 +52,6 @@ pub enum Status {
 pub struct LedgerRecord {
     pub key: Key,
     pub at: At,
-    pub file: String,
     /// Public on the as-of date.
     pub visible: bool,
     /// Index of its latest entry in effect.
@@ -112,6 +113,20 @@ pub fn disclosure(site: &Site, at: At) -> Option<&Disclosure> {
     })
 }
 
+/// The file of the record at `at`.
+pub fn file(site: &Site, at: At) -> &str {
+    match at {
+        At::Programme => site
+            .programme
+            .as_ref()
+            .map_or("content/programme.toml", |p| &p.file),
+        At::Document(i) => &site.documents[i].file,
+        At::Project(i) => &site.projects[i].file,
+        At::Progress(i, j) => &site.projects[i].progress[j].file,
+        At::Notice(i) => &site.notices[i].file,
+    }
+}
+
 /// The record's declared `published` date (the programme has none).
 pub fn published(site: &Site, at: At) -> Option<&Spanned<Date>> {
     match at {
@@ -164,10 +179,9 @@ fn site_records(
     projects: &[ProjectFacts],
     notices: &[NoticeFacts],
 ) -> Vec<LedgerRecord> {
-    let record = |kind, id: String, at, file: &str, visible| LedgerRecord {
+    let record = |kind, id: String, at, visible| LedgerRecord {
         key: Key { kind, id },
         at,
-        file: file.to_string(),
         visible,
         latest: None,
         withdrawn_in_ledger: false,
@@ -175,12 +189,11 @@ fn site_records(
         withdraw: None,
     };
     let mut out = Vec::new();
-    if let Some(p) = &site.programme {
+    if site.programme.is_some() {
         out.push(record(
             Kind::Programme,
             "programme".into(),
             At::Programme,
-            &p.file,
             true,
         ));
     }
@@ -189,7 +202,6 @@ fn site_records(
             Kind::Document,
             d.id.clone(),
             At::Document(i),
-            &d.file,
             documents[i].public,
         ));
     }
@@ -198,19 +210,12 @@ fn site_records(
             Kind::Project,
             p.id.clone(),
             At::Project(i),
-            &p.file,
             projects[i].public,
         ));
         for (j, r) in p.progress.iter().enumerate() {
             let visible = projects[i].public && projects[i].reports.contains(&j);
             let key = progress_key(&p.id, r.month);
-            out.push(record(
-                Kind::Progress,
-                key.id,
-                At::Progress(i, j),
-                &r.file,
-                visible,
-            ));
+            out.push(record(Kind::Progress, key.id, At::Progress(i, j), visible));
         }
     }
     for (i, n) in site.notices.iter().enumerate() {
@@ -218,7 +223,6 @@ fn site_records(
             Kind::Notice,
             n.id.clone(),
             At::Notice(i),
-            &n.file,
             notices[i].public,
         ));
     }
@@ -258,52 +262,35 @@ pub fn facts(
     let count = ledger.in_effect(as_of);
     let mut facts = LedgerFacts {
         last_date: count.checked_sub(1).map(|i| ledger.entries[i].date),
-        ledger: Some(ledger),
+        ledger: Some(ledger.clone()),
         count,
         ..LedgerFacts::default()
     };
-    let state = facts.walk();
-    let mut seen = vec![false; state.len()];
-    let index: HashMap<&Key, usize> = state.iter().enumerate().map(|(i, (k, _))| (k, i)).collect();
+    let mut latest = facts.walk(&ledger);
     for r in &mut records {
-        let entry = index.get(&r.key).map(|i| {
-            seen[*i] = true;
-            state[*i].1
-        });
-        judge(
-            site,
-            as_of,
-            facts.ledger.as_deref(),
-            facts.last_date,
-            entry,
-            r,
-        );
+        let entry = latest.remove(&r.key);
+        judge(site, as_of, Some(&ledger), facts.last_date, entry, r);
     }
-    facts.removed = state
-        .iter()
-        .zip(&seen)
-        .filter(|(_, seen)| !**seen)
-        .map(|((_, (latest, _)), _)| *latest)
-        .collect();
+    // What is left was recorded and has no file any more.
+    let mut removed: Vec<usize> = latest.into_values().map(|(i, _)| i).collect();
+    removed.sort_unstable();
+    facts.removed = removed;
     facts.records = records;
     facts
 }
 
 impl LedgerFacts {
     /// Walks the entries in effect once: the changes the public is shown, each record's history
-    /// and each project's corrections; returns every recorded record with its latest entry and
-    /// whether that withdrew it, in ledger order of first appearance.
-    fn walk(&mut self) -> Vec<(Key, (usize, bool))> {
-        let Some(ledger) = self.ledger.clone() else {
-            return Vec::new();
-        };
-        let mut latest: HashMap<&Key, usize> = HashMap::new();
-        let mut order: Vec<(&Key, (usize, bool))> = Vec::new();
+    /// and each project's corrections; returns every recorded record's latest entry and whether
+    /// that withdrew it.
+    fn walk<'l>(&mut self, ledger: &'l Ledger) -> HashMap<&'l Key, (usize, bool)> {
+        let mut latest: HashMap<&Key, (usize, bool)> = HashMap::with_capacity(self.count);
         self.changes.clear();
         self.history.clear();
         self.corrected.clear();
         for (i, e) in ledger.entries[..self.count].iter().enumerate() {
-            let before = latest.get(&e.key).map(|at| order[*at].1.0);
+            let state = (i, e.action == Action::Withdraw);
+            let before = latest.insert(&e.key, state).map(|(at, _)| at);
             if matches!(e.action, Action::Correct | Action::Withdraw) {
                 self.history
                     .entry(e.key.clone())
@@ -323,16 +310,8 @@ impl LedgerFacts {
                     c.1 = e.date;
                 }
             }
-            let state = (i, e.action == Action::Withdraw);
-            match latest.get(&e.key) {
-                Some(at) => order[*at].1 = state,
-                None => {
-                    latest.insert(&e.key, order.len());
-                    order.push((&e.key, state));
-                }
-            }
         }
-        order.into_iter().map(|(k, s)| (k.clone(), s)).collect()
+        latest
     }
 
     /// What a publish on the as-of date appends: for each record, in ledger order, its first
@@ -369,25 +348,28 @@ impl LedgerFacts {
         as_of: Date,
     ) -> Result<(String, Vec<crate::ledger::Entry>), String> {
         let pending = self.pending();
-        let mut new = Vec::with_capacity(pending.len());
-        for (i, action, reason) in pending {
-            let r = &self.records[i];
-            let record = crate::ledger::read_record(&site.root, &r.file)?;
-            let loaded = disclosure(site, r.at).and_then(|d| d.hash);
-            if loaded != Some(crate::ledger::sha256(record.to_json().as_bytes())) {
-                return Err(format!(
-                    "{} 在检查之后被改动了：请重新运行 gongkai publish",
-                    r.file
-                ));
-            }
-            new.push(NewEntry {
-                date: as_of,
-                action,
-                key: r.key.clone(),
-                record,
-                reason,
-            });
-        }
+        // Read again in full, in parallel (a first publish of a large site records every file).
+        let new: Vec<NewEntry> = pending
+            .into_par_iter()
+            .map(|(i, action, reason)| {
+                let r = &self.records[i];
+                let record = crate::ledger::read_record(&site.root, file(site, r.at))?;
+                let loaded = disclosure(site, r.at).and_then(|d| d.hash);
+                if loaded != Some(crate::ledger::sha256(record.to_json().as_bytes())) {
+                    return Err(format!(
+                        "{} 在检查之后被改动了：请重新运行 gongkai publish",
+                        file(site, r.at)
+                    ));
+                }
+                Ok(NewEntry {
+                    date: as_of,
+                    action,
+                    key: r.key.clone(),
+                    record,
+                    reason,
+                })
+            })
+            .collect::<Result<_, String>>()?;
         let base = self
             .ledger
             .clone()
@@ -402,14 +384,17 @@ impl LedgerFacts {
         let (lines, entries) = base.lines_after(self.count, &new);
         self.ledger = Some(Arc::new(base.with_appended(&lines, entries.clone())));
         self.count += entries.len();
-        self.last_date = self.count.checked_sub(1).map(|_| as_of).or(self.last_date);
+        if !entries.is_empty() {
+            self.last_date = Some(as_of);
+        }
         for r in &mut self.records {
             if r.visible || r.latest.is_some() {
                 r.status = Status::Unchanged;
             }
             r.withdraw = None;
         }
-        self.walk();
+        let shown = self.ledger.clone().expect("just made");
+        self.walk(&shown);
         Ok((lines, entries))
     }
 

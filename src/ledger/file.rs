@@ -23,10 +23,13 @@ pub fn sha256(bytes: &[u8]) -> Hash {
     Sha256::digest(bytes).into()
 }
 
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
 pub fn hex(h: &Hash) -> String {
     let mut s = String::with_capacity(64);
     for b in h {
-        let _ = write!(s, "{b:02x}");
+        s.push(HEX[usize::from(b >> 4)] as char);
+        s.push(HEX[usize::from(b & 0xf)] as char);
     }
     s
 }
@@ -256,77 +259,44 @@ impl Ledger {
     /// Reads `ledger.jsonl` at the site root; `None` when there is none.
     pub fn read(root: &Path) -> std::io::Result<Option<Ledger>> {
         let path = root.join(FILE);
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
+        let mut file = match std::fs::File::open(&path) {
+            Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
         };
-        Ok(Some(Ledger::check(&bytes, Base::File(path))))
+        // Read a piece at a time into one buffer: a national ledger is hundreds of megabytes,
+        // and only its entries are kept.
+        const PIECE: usize = 8 << 20;
+        let mut checker = Checker::default();
+        let mut buf: Vec<u8> = Vec::with_capacity(PIECE * 2);
+        let mut offset = 0;
+        loop {
+            let kept = buf.len();
+            buf.resize(kept + PIECE, 0);
+            let n = file.read(&mut buf[kept..])?;
+            buf.truncate(kept + n);
+            if n == 0 {
+                checker.lines(&buf, offset, true);
+                break;
+            }
+            let Some(last) = buf.iter().rposition(|b| *b == b'\n') else {
+                continue;
+            };
+            checker.lines(&buf[..=last], offset, false);
+            if checker.broken.is_some() {
+                break;
+            }
+            offset += last + 1;
+            buf.drain(..=last);
+        }
+        Ok(Some(checker.finish(Base::File(path))))
     }
 
     /// A ledger held in memory (one fetched from a published site).
     pub fn from_bytes(bytes: &[u8]) -> Ledger {
-        Ledger::check(bytes, Base::Memory(Arc::from(bytes)))
-    }
-
-    fn check(bytes: &[u8], base: Base) -> Ledger {
-        let mut lines: Vec<(usize, &[u8])> = Vec::new();
-        let mut start = 0;
-        let mut unterminated = false;
-        while start < bytes.len() {
-            match bytes[start..].iter().position(|b| *b == b'\n') {
-                Some(n) => {
-                    lines.push((start, &bytes[start..start + n]));
-                    start += n + 1;
-                }
-                None => {
-                    lines.push((start, &bytes[start..]));
-                    unterminated = true;
-                    start = bytes.len();
-                }
-            }
-        }
-        let parsed: Vec<Result<Entry, String>> = lines
-            .par_iter()
-            .enumerate()
-            .map(|(i, (offset, line))| parse_line(line, *offset, i as u32 + 1))
-            .collect();
-        let mut entries = Vec::with_capacity(parsed.len());
-        let mut broken = None;
-        let mut length = 0;
-        for (i, p) in parsed.into_iter().enumerate() {
-            let n = i as u32 + 1;
-            let entry = match p {
-                Ok(e) => e,
-                Err(message) => {
-                    broken = Some(Broken { line: n, message });
-                    break;
-                }
-            };
-            if let Some(message) = link(entries.last(), &entry) {
-                broken = Some(Broken { line: n, message });
-                break;
-            }
-            if unterminated && i + 1 == lines.len() {
-                broken = Some(Broken {
-                    line: n,
-                    message: format!("第 {n} 行没有以换行结束：文件在写入时被截断，或被编辑器改过"),
-                });
-                break;
-            }
-            length += lines[i].1.len() + 1;
-            entries.push(entry);
-        }
-        Ledger {
-            text: Text {
-                base,
-                base_len: length,
-                appended: Arc::from(""),
-            },
-            entries,
-            length,
-            broken,
-        }
+        let mut checker = Checker::default();
+        checker.lines(bytes, 0, true);
+        checker.finish(Base::Memory(Arc::from(bytes)))
     }
 
     /// The head: SHA-256 of the last line of the first `count` entries.
@@ -419,6 +389,78 @@ impl Ledger {
     }
 }
 
+/// Checks a ledger's lines in order, a batch at a time: each line on its own in parallel, then
+/// their links in one pass.
+#[derive(Default)]
+struct Checker {
+    entries: Vec<Entry>,
+    length: usize,
+    broken: Option<Broken>,
+}
+
+impl Checker {
+    /// The lines of `bytes`, which starts at byte `offset` of the file and holds whole lines
+    /// (`last`: the end of the file, where a line without its newline is a broken one).
+    fn lines(&mut self, bytes: &[u8], offset: usize, last: bool) {
+        if self.broken.is_some() || bytes.is_empty() {
+            return;
+        }
+        let mut lines: Vec<(usize, &[u8])> = Vec::new();
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = bytes[start..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .map_or(bytes.len(), |n| start + n);
+            lines.push((start, &bytes[start..end]));
+            start = end + 1;
+        }
+        let unterminated = last && !bytes.ends_with(b"\n");
+        let first = self.entries.len() as u32 + 1;
+        let parsed: Vec<Result<Entry, String>> = lines
+            .par_iter()
+            .enumerate()
+            .map(|(i, (at, line))| parse_line(line, offset + at, first + i as u32))
+            .collect();
+        for (i, p) in parsed.into_iter().enumerate() {
+            let n = first + i as u32;
+            let entry = match p {
+                Ok(e) => e,
+                Err(message) => {
+                    self.broken = Some(Broken { line: n, message });
+                    return;
+                }
+            };
+            if let Some(message) = link(self.entries.last(), &entry) {
+                self.broken = Some(Broken { line: n, message });
+                return;
+            }
+            if unterminated && i + 1 == lines.len() {
+                self.broken = Some(Broken {
+                    line: n,
+                    message: format!("第 {n} 行没有以换行结束：文件在写入时被截断，或被编辑器改过"),
+                });
+                return;
+            }
+            self.length += lines[i].1.len() + 1;
+            self.entries.push(entry);
+        }
+    }
+
+    fn finish(self, base: Base) -> Ledger {
+        Ledger {
+            text: Text {
+                base,
+                base_len: self.length,
+                appended: Arc::from(""),
+            },
+            entries: self.entries,
+            length: self.length,
+            broken: self.broken,
+        }
+    }
+}
+
 /// One line as `publish` writes it: the keys in SPEC §7's order, no spaces.
 fn format_line(seq: u64, e: &NewEntry, record: &str, hash: &Hash, prev: Option<&Hash>) -> String {
     let mut s = String::with_capacity(record.len() + 256);
@@ -448,8 +490,17 @@ fn format_line(seq: u64, e: &NewEntry, record: &str, hash: &Hash, prev: Option<&
     s
 }
 
+/// The keys of a line, in order, as written before their values.
 const KEYS: [&str; 9] = [
-    "seq", "date", "action", "kind", "id", "hash", "record", "reason", "prev",
+    "\"seq\":",
+    "\"date\":",
+    "\"action\":",
+    "\"kind\":",
+    "\"id\":",
+    "\"hash\":",
+    "\"record\":",
+    "\"reason\":",
+    "\"prev\":",
 ];
 
 /// Reads one line on its own: its form, its fields and its record's hash. The chain is checked
@@ -555,14 +606,14 @@ fn fields(line: &str) -> Result<[Option<Canon>; 9], String> {
         return Err("应以 { 开始、以 } 结束".into());
     }
     let mut i = 1;
-    for (n, key) in KEYS.iter().enumerate() {
-        let quoted = format!("\"{key}\":");
-        if !line[i..].starts_with(&quoted) {
+    for (n, quoted) in KEYS.iter().enumerate() {
+        let key = &quoted[1..quoted.len() - 2];
+        if !line[i..].starts_with(quoted) {
             return Err(format!("第 {} 个字段应为 {key}", n + 1));
         }
         i += quoted.len();
         let end = canon::skip_value(line, i)?;
-        out[n] = Some(if *key == "record" {
+        out[n] = Some(if key == "record" {
             Canon::Num(format!("{i}:{}", end - i))
         } else {
             canon::parse(&line[i..end])?

@@ -20,9 +20,18 @@ use std::path::Path;
 pub use canon::Canon;
 pub use file::{Action, Entry, FILE, Hash, Key, Kind, Ledger, NewEntry, hex, sha256, tagged};
 
+thread_local! {
+    /// Each loading thread writes canonical content into one buffer.
+    static CANONICAL: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 /// SHA-256 of a record's canonical content, from its parsed front matter and its body.
 pub fn content_hash(table: &toml::de::DeTable, body: Option<&str>) -> Hash {
-    sha256(canon::record(table, body).to_json().as_bytes())
+    CANONICAL.with_borrow_mut(|out| {
+        out.clear();
+        canon::write_record(table, body, out);
+        sha256(out.as_bytes())
+    })
 }
 
 /// A record's canonical content, read again from its file (for the few records a message, a

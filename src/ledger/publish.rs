@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::file::{Action, FILE, Hash, Key, Ledger, NewEntry};
 use crate::date::Date;
 use crate::derive::Derived;
-use crate::derive::ledger::{At, published, title};
+use crate::derive::ledger::{At, file, published, title};
 use crate::model::{Site, text, val};
 use crate::{Checked, Options};
 
@@ -173,12 +173,18 @@ pub fn init(opts: &Options) -> Result<Initialised, String> {
             At::Programme => plan_date,
             at => published(site, at).map_or(as_of, |p| p.value),
         };
-        planned.push((date, r.key.clone(), Action::Import, None, &r.file));
+        planned.push((date, r.key.clone(), Action::Import, None, file(site, r.at)));
         let withdrawal = crate::derive::ledger::disclosure(site, r.at)
             .and_then(|d| d.withdrawn_by(as_of))
             .map(|(on, reason)| (on.max(date), reason.to_string()));
         if let Some((on, reason)) = withdrawal {
-            planned.push((on, r.key.clone(), Action::Withdraw, Some(reason), &r.file));
+            planned.push((
+                on,
+                r.key.clone(),
+                Action::Withdraw,
+                Some(reason),
+                file(site, r.at),
+            ));
         }
     }
     planned.sort_by(|a, b| (a.0, &a.1, a.2).cmp(&(b.0, &b.1, b.2)));

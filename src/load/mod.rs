@@ -140,9 +140,13 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
         projects,
         notices,
         lookup: Lookup::default(),
-        ledger: crate::ledger::Ledger::read(root)
-            .map_err(|e| LoadError(format!("读取 {} 失败：{e}", crate::ledger::FILE)))?
-            .map(std::sync::Arc::new),
+        ledger: {
+            let t = std::time::Instant::now();
+            let ledger = crate::ledger::Ledger::read(root)
+                .map_err(|e| LoadError(format!("读取 {} 失败：{e}", crate::ledger::FILE)))?;
+            crate::progress::timing("load: ledger", t);
+            ledger.map(std::sync::Arc::new)
+        },
     };
     site.index();
     Ok(Loaded {

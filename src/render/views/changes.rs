@@ -172,6 +172,11 @@ impl Builder<'_> {
         all
     }
 
+    /// Whether the ledger in effect holds any correction or withdrawal.
+    pub(super) fn any_changes(&self) -> bool {
+        !self.derived.ledger.changes.is_empty()
+    }
+
     /// The changes of the records with these keys, newest first.
     pub(super) fn changes_of(&self, keys: &[Key]) -> Vec<ChangeView> {
         let mut all: Vec<&Change> = keys

@@ -342,7 +342,11 @@ impl Builder<'_> {
             flags: flags(f),
             findings,
             withdrawn: self.withdrawn(&p.disclosure),
-            corrections: self.changes_of(&project_keys(p)),
+            corrections: if self.any_changes() {
+                self.changes_of(&project_keys(p))
+            } else {
+                Vec::new()
+            },
             correction_count: self.derived.ledger.corrected.get(&p.id).map_or(0, |c| c.0),
             last_correction: self.derived.ledger.corrected.get(&p.id).map(|c| date(c.1)),
         }
@@ -464,6 +468,9 @@ impl Builder<'_> {
     fn report_marker(&self, p: &Project, r: &ProgressReport) -> Option<String> {
         if let Some(w) = self.withdrawn(&r.disclosure) {
             return Some(format!("已撤回：{} 撤回，原因：{}", w.date.text, w.reason));
+        }
+        if !self.any_changes() {
+            return None;
         }
         let key = crate::derive::ledger::progress_key(&p.id, r.month);
         let last = self
