@@ -128,6 +128,17 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("notice", "public_until", "公示截止日期"),
     ("notice", "supplier", "供应商"),
     ("notice", "amount", "金额"),
+    ("notice", "body", "正文"),
+    ("document", "body", "正文"),
+    ("progress", "body", "进度说明"),
+    // The ledger's fields, on every kind of record (SPEC §7).
+    ("*", "withdrawn", "撤回日期"),
+    ("*", "withdrawn_reason", "撤回原因"),
+    ("*", "corrections", "更正说明"),
+    ("*", "corrections.date", "更正日期"),
+    ("*", "corrections.reason", "更正原因"),
+    ("*", "corrections.withdrawn", "撤回日期"),
+    ("*", "corrections.withdrawn_reason", "撤回原因"),
 ];
 
 /// Removes `[n]` indices: `targets[2].indicator` → `targets.indicator`.
@@ -151,7 +162,9 @@ pub fn label(kind: &str, path: &str) -> Option<&'static str> {
     let wildcard = wildcard_path(&generic);
     LABELS
         .iter()
-        .find(|(k, p, _)| *k == kind && (*p == generic || Some(*p) == wildcard.as_deref()))
+        .find(|(k, p, _)| {
+            (*k == kind || *k == "*") && (*p == generic || Some(*p) == wildcard.as_deref())
+        })
         .map(|(_, _, l)| *l)
 }
 
@@ -176,7 +189,7 @@ pub fn field_for_label(kind: &str, label: &str) -> Option<&'static str> {
     let of_kind = || {
         LABELS
             .iter()
-            .filter(|(k, p, _)| *k == kind && !p.contains('*'))
+            .filter(|(k, p, _)| (*k == kind || *k == "*") && !p.contains('*'))
     };
     of_kind()
         .find(|(_, _, l)| *l == label)

@@ -17,6 +17,7 @@ pub mod diag;
 pub mod import;
 pub mod init;
 pub mod labels;
+pub mod ledger;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -177,6 +178,8 @@ pub struct Outcome {
     /// What went to the sink: `None` when errors stopped the run before or during rendering
     /// (their findings are in the report).
     pub rendered: Option<Rendered>,
+    /// For a publish: the ledger lines the rendered site shows and the file does not hold yet.
+    pub recorded: Option<ledger::publish::Recorded>,
 }
 
 /// A rendered site: how many files went to the sink, and the files to copy beside them.
@@ -207,13 +210,35 @@ pub enum RunError {
 /// The pipeline: load → derive → check, and — only if there is no error — render into `sink`,
 /// reusing what `cache` holds. `build` gives it a staging folder, the preview memory.
 pub fn run(opts: &Options, sink: &dyn Sink, cache: &mut ViewCache) -> Result<Outcome, RunError> {
+    run_with(opts, sink, cache, false)
+}
+
+/// [`run`]; with `record`, the ledger entries a publish appends are made first (in memory), so
+/// that the pages, the feed and `/data/ledger.jsonl` show the site as it will stand.
+fn run_with(
+    opts: &Options,
+    sink: &dyn Sink,
+    cache: &mut ViewCache,
+    record: bool,
+) -> Result<Outcome, RunError> {
     let mut checked = check_site(opts).map_err(RunError::Load)?;
     if checked.report.has_errors() {
         return Ok(Outcome {
             checked,
             rendered: None,
+            recorded: None,
         });
     }
+    let recorded = if record {
+        let site = &checked.loaded.site;
+        let as_of = checked.derived.ctx.as_of;
+        Some(
+            ledger::publish::record(site, &mut checked.derived, as_of)
+                .map_err(|e| RunError::Load(LoadError(e)))?,
+        )
+    } else {
+        None
+    };
     let site = &checked.loaded.site;
     let render_opts = RenderOptions {
         base_url: base_url(opts, site),
@@ -248,17 +273,35 @@ pub fn run(opts: &Options, sink: &dyn Sink, cache: &mut ViewCache) -> Result<Out
         all.extend(errors);
         checked.report = Report::new(checked.report.as_of, all, false);
     }
-    Ok(Outcome { checked, rendered })
+    Ok(Outcome {
+        checked,
+        rendered,
+        recorded,
+    })
 }
 
 pub struct Built {
     pub checked: Checked,
     /// Number of files written, or `None` when errors stopped the build (output untouched).
     pub written: Option<usize>,
+    /// For a publish that succeeded: what it appended to the ledger.
+    pub recorded: Option<ledger::publish::Recorded>,
 }
 
 /// Checks, renders and — only if there is no error — replaces `output` with the new site.
 pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
+    build_with(opts, output, false)
+}
+
+/// `publish` (SPEC §7): [`build_site`], and when the build succeeds, the entries for every
+/// public record that is new, corrected or withdrawn since its latest entry appended to
+/// `ledger.jsonl` (before the new site replaces the old one, so that no published site shows
+/// an entry the file lacks).
+pub fn publish_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
+    build_with(opts, output, true)
+}
+
+fn build_with(opts: &Options, output: &Path, record: bool) -> Result<Built, BuildError> {
     // The folder actually written: `output` with its links and `..` resolved.
     let target = write::check_output_dir(&opts.root, output).map_err(BuildError::Output)?;
     let output_error = |e: std::io::Error| {
@@ -270,7 +313,7 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
     };
     // Pages stream into the staging folder; dropped on any error, it leaves the output as it was.
     let staging = write::Staging::new(&target).map_err(output_error)?;
-    let outcome = run(opts, &staging, &mut ViewCache::default());
+    let outcome = run_with(opts, &staging, &mut ViewCache::default(), record);
     let outcome = match outcome {
         Ok(o) => o,
         Err(e) => {
@@ -290,8 +333,15 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
         return Ok(Built {
             checked: outcome.checked,
             written: None,
+            recorded: None,
         });
     };
+    if let Some(recorded) = &outcome.recorded {
+        ledger::publish::append(&opts.root, recorded).map_err(|e| {
+            opts.progress.finish();
+            BuildError::Output(format!("{e}（网站和 {} 都未改动）", ledger::FILE))
+        })?;
+    }
     let t = std::time::Instant::now();
     opts.progress.stage("发布", 1);
     let committed = staging
@@ -303,6 +353,7 @@ pub fn build_site(opts: &Options, output: &Path) -> Result<Built, BuildError> {
     Ok(Built {
         checked: outcome.checked,
         written: Some(rendered.files + rendered.assets.len()),
+        recorded: outcome.recorded,
     })
 }
 

@@ -24,8 +24,20 @@ struct Cli {
 enum Command {
     /// 检查所有记录并生成网站（有错误时不改动原有网站）
     Build(BuildArgs),
+    /// 生成网站，成功后把新公开、更正和撤回的记录追加到公开记录 ledger.jsonl
+    Publish(BuildArgs),
     /// 只检查，不生成网站
     Check(CommonArgs),
+    /// 公开记录 ledger.jsonl：init 为已有的专栏建立公开记录
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+    /// 核对两份已发布的网站：新的一份的公开记录是否原样延续旧的一份，数据是否与公开记录一致
+    Verify {
+        /// 旧的一份：网站文件夹，或网站根目录的 http(s) 网址
+        old: String,
+        /// 新的一份：网站文件夹，或网站根目录的 http(s) 网址
+        new: String,
+    },
     /// 本机预览：修改文件后自动重新生成并刷新浏览器
     Serve(ServeArgs),
     /// 从台账表格（.xlsx 或 .csv）导入项目或月度进度
@@ -45,6 +57,19 @@ enum Command {
     Init {
         /// 新站点的文件夹（不存在或为空）
         dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// 为已有的专栏建立公开记录：每条已公开的记录按它自己的公开日期登记（import）
+    Init {
+        /// 站点文件夹（含 config.toml 和 content/）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 按哪一天判断哪些记录已公开（年-月-日），默认今天（北京时间）
+        #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+        as_of: Option<Date>,
     },
 }
 
@@ -159,7 +184,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(args),
-        Command::Build(args) => build(args),
+        Command::Build(args) => build(args, false),
+        Command::Publish(args) => build(args, true),
+        Command::Ledger(LedgerCommand::Init { root, as_of }) => ledger_init(root, as_of),
+        Command::Verify { old, new } => verify(&old, &new),
         Command::Import(args) => {
             let opts = gongkai::import::ImportOptions {
                 root: args.root,
@@ -211,6 +239,9 @@ fn main() -> ExitCode {
                 );
                 println!("  gongkai serve    # 预览，改文件后自动刷新");
                 println!("  gongkai build    # 生成网站到 public/");
+                println!(
+                    "  gongkai publish  # 定稿：生成网站，并把新公开、更正、撤回登记到公开记录 ledger.jsonl"
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -279,13 +310,17 @@ fn check(args: CommonArgs) -> ExitCode {
     }
 }
 
-fn build(args: BuildArgs) -> ExitCode {
+fn build(args: BuildArgs, publish: bool) -> ExitCode {
     let output = args
         .output
         .clone()
         .unwrap_or_else(|| args.common.root.join("public"));
     let opts = options(&args.common, args.base_url.clone());
-    let built = gongkai::build_site(&opts, &output);
+    let built = if publish {
+        gongkai::publish_site(&opts, &output)
+    } else {
+        gongkai::build_site(&opts, &output)
+    };
     opts.progress.finish();
     match built {
         Ok(built) => {
@@ -296,8 +331,22 @@ fn build(args: BuildArgs) -> ExitCode {
             );
             let code = match built.written {
                 Some(n) => {
+                    if let Some(recorded) = &built.recorded {
+                        for entry in &recorded.entries {
+                            eprintln!("  {}", entry.line());
+                        }
+                        eprintln!("{}", recorded.summary());
+                    }
                     eprintln!("已生成网站：{} 个文件写入 {}", n, output.display());
                     ExitCode::SUCCESS
+                }
+                None if publish => {
+                    eprintln!(
+                        "有错误，未生成网站，公开记录 {} 也没有追加；{} 保持原样",
+                        gongkai::ledger::FILE,
+                        output.display()
+                    );
+                    ExitCode::from(1)
                 }
                 None => {
                     eprintln!("有错误，未生成网站；{} 保持原样", output.display());
@@ -309,6 +358,68 @@ fn build(args: BuildArgs) -> ExitCode {
             code
         }
         Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn ledger_init(root: PathBuf, as_of: Option<Date>) -> ExitCode {
+    let opts = Options {
+        root,
+        as_of,
+        strict: false,
+        base_url: None,
+        progress: gongkai::progress::Progress::terminal(),
+    };
+    let done = gongkai::ledger::publish::init(&opts);
+    opts.progress.finish();
+    match done {
+        Ok(gongkai::ledger::publish::Initialised::Written {
+            count,
+            withdrawn,
+            head,
+        }) => {
+            let head = head.map_or(String::new(), |h| {
+                format!("，最新哈希 {}", &gongkai::ledger::hex(&h)[..12])
+            });
+            println!(
+                "已建立公开记录 {}：{count} 条（其中撤回 {withdrawn} 条）{head}",
+                opts.root.join(gongkai::ledger::FILE).display()
+            );
+            println!("以后用 gongkai publish 生成网站：新公开、更正和撤回的记录会追加在它的末尾");
+            ExitCode::SUCCESS
+        }
+        Ok(gongkai::ledger::publish::Initialised::Refused(checked)) => {
+            print(&checked.report, &checked.loaded.site.sources, Format::Text);
+            eprintln!("有错误，没有建立公开记录：改正之后再运行 gongkai ledger init");
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn verify(old: &str, new: &str) -> ExitCode {
+    use gongkai::ledger::verify::Failure;
+    match gongkai::ledger::verify::verify(old, new) {
+        Ok(v) => {
+            for line in &v.lines {
+                println!("{line}");
+            }
+            println!("结论：一致。新副本原样延续了旧副本的公开记录，开放数据与公开记录相符");
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Diverged { found, report }) => {
+            for line in &report {
+                println!("{line}");
+            }
+            println!("结论：不一致。{found}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Unreadable(e)) => {
             eprintln!("错误：{e}");
             ExitCode::from(2)
         }

@@ -77,6 +77,8 @@ pub struct Site {
     /// Files that could not be read whole (a syntax error): what they hold is missing or
     /// partial, so no finding may rest on them.
     pub broken: std::collections::BTreeSet<String>,
+    /// `ledger.jsonl` as read and checked (SPEC §7); `None` when the site has none.
+    pub ledger: Option<std::sync::Arc<crate::ledger::Ledger>>,
 }
 
 /// Indexes of the site's records (positions in its lists); the first record wins an id.
@@ -159,6 +161,40 @@ impl Site {
             .flatten()
             .map(|i| &self.projects[*i])
     }
+}
+
+// ---------------------------------------------------------------- the ledger's fields
+
+/// What a record says about its own history (SPEC §7), and the fingerprint of everything else
+/// it discloses.
+#[derive(Clone, Debug, Default)]
+pub struct Disclosure {
+    /// SHA-256 of the record's canonical content; `None` for a file that did not parse.
+    pub hash: Option<crate::ledger::Hash>,
+    /// `[[corrections]]`: why the content was changed after it was published.
+    pub corrections: Vec<Correction>,
+    /// `withdrawn`: the record is withdrawn from this day (it stays published, marked).
+    pub withdrawn: Field<Date>,
+    pub withdrawn_reason: Field<String>,
+}
+
+impl Disclosure {
+    /// The withdrawal in force on `as_of`: its date and reason.
+    pub fn withdrawn_by(&self, as_of: Date) -> Option<(Date, &str)> {
+        let date = val(&self.withdrawn).copied().filter(|d| *d <= as_of)?;
+        Some((date, text(&self.withdrawn_reason).unwrap_or_default()))
+    }
+}
+
+/// One `[[corrections]]` entry.
+#[derive(Clone, Debug, Default)]
+pub struct Correction {
+    /// Line of its `[[corrections]]` header.
+    pub line: u32,
+    /// Field path prefix, such as `corrections[1]`.
+    pub path: String,
+    pub date: Field<Date>,
+    pub reason: Field<String>,
 }
 
 // ---------------------------------------------------------------- config.toml
@@ -338,6 +374,7 @@ pub struct Programme {
     pub targets: Vec<ProgrammeTarget>,
     /// The plan's phases, with their dates and what each must deliver.
     pub phases: Vec<Phase>,
+    pub disclosure: Disclosure,
 }
 
 impl Programme {
@@ -519,6 +556,7 @@ pub struct Document {
     /// For a draft: the last day comments are taken.
     pub comment_until: Field<Date>,
     pub body: Body,
+    pub disclosure: Disclosure,
 }
 
 // ---------------------------------------------------------------- projects
@@ -548,6 +586,7 @@ pub struct Project {
     pub body: Body,
     /// Monthly reports, sorted by month.
     pub progress: Vec<ProgressReport>,
+    pub disclosure: Disclosure,
 }
 
 #[derive(Debug, Default)]
@@ -627,6 +666,7 @@ pub struct ProgressReport {
     pub disbursed: Field<Money>,
     pub actuals: Vec<Actual>,
     pub body: Body,
+    pub disclosure: Disclosure,
 }
 
 #[derive(Debug, Default)]
@@ -729,4 +769,5 @@ pub struct Notice {
     pub supplier: Field<String>,
     pub amount: Field<Money>,
     pub body: Body,
+    pub disclosure: Disclosure,
 }

@@ -172,6 +172,30 @@ pub const PLACEHOLDER: &Rule = &Rule {
         "照原始文件写上真实内容；其他字段暂时没有可以删掉那一行",
     )
 };
+pub const BACKDATED: &Rule = &error(
+    "backdated",
+    "SPEC §7：公开记录；伪造发稿日期是政府网站检查的单项否决项",
+    "新记录写的公开日期 `published` 不晚于公开记录 `ledger.jsonl` 最后一条的日期：那天登记时还没有它，这个日期是补写的",
+    "`published` 写实际公开的日期（不早于提示里的日期），再运行 `gongkai publish`",
+);
+pub const SILENT_CHANGE: &Rule = &error(
+    "silent-change",
+    "SPEC §7：已公开的记录只能公开更正",
+    "已公开记录的内容与 `ledger.jsonl` 里最后一次登记的不同，又没有日期在那之后的 `[[corrections]]` 说明原因；信息逐项列出改了什么（原值 → 新值）",
+    "把提示里的 `[[corrections]]` 一段贴进文件头并写明原因，或把内容改回去",
+);
+pub const RECORD_REMOVED: &Rule = &error(
+    "record-removed",
+    "SPEC §7：公开过的记录不能删除",
+    "`ledger.jsonl` 里登记过的记录，文件被删除了",
+    "恢复文件，写上 `withdrawn`（撤回日期）和 `withdrawn_reason`（原因）：它留在网站上，标“已撤回”",
+);
+pub const LEDGER_TAMPERED: &Rule = &error(
+    "ledger-tampered",
+    "SPEC §7：公开记录只追加、不改写",
+    "`ledger.jsonl` 被改过：某一行不是有效的 JSON、`seq` 不连续、内容与 `hash` 不符，或 `prev` 与上一行的哈希不符；信息指出第一处",
+    "从版本库或上次发布的网站（`data/ledger.jsonl`）恢复这个文件；它只由 `gongkai publish` 追加，不要手改",
+);
 pub const TEMPLATE: &Rule = &error(
     "template",
     "SPEC §6：主题模板",
@@ -250,6 +274,10 @@ pub const ALL: &[&Rule] = &[
     MONEY_MISMATCH,
     DATE_ORDER,
     PLACEHOLDER,
+    BACKDATED,
+    SILENT_CHANGE,
+    RECORD_REMOVED,
+    LEDGER_TAMPERED,
     TEMPLATE,
     PROGRESS_MISSING,
     PROGRESS_LATE,

@@ -19,6 +19,12 @@ fn text(site: &Site, as_of: &str, rules: &[&str]) -> String {
     String::from_utf8(out.stderr).unwrap()
 }
 
+/// Starts the fixture's ledger as `ledger init` does on 1 June 2023.
+fn adopt(s: &Site) {
+    let out = s.run(&["ledger", "init", "--as-of", "2023-06-01"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+}
+
 /// (snapshot name, as-of date, the rules it must show, edit of the SPEC fixture)
 type Case = (
     &'static str,
@@ -189,6 +195,30 @@ const CASES: &[Case] = &[
             "content/documents/year-end.md",
             "+++\nkind = \"report\"\ntitle = \"年度工作报告\"\nissued = 2026-12-20\npublished = 2027-01-05\n+++\n",
         )
+    }),
+    ("backdated", "2023-06-01", &["backdated"], |s| {
+        adopt(s);
+        // The ledger's last entry is the report published on 8 September 2022.
+        s.write(
+            "content/documents/progress-report.md",
+            "+++\nkind = \"report\"\ntitle = \"项目进展情况报告\"\nissuer = \"乳源瑶族自治县工业和信息化局\"\nissued = 2022-09-07\npublished = 2022-09-08\n+++\n",
+        );
+    }),
+    ("silent-change", "2023-06-01", &["silent-change"], |s| {
+        adopt(s);
+        s.replace(P, "responsible = \"邓志华\"", "responsible = \"邓志强\"");
+    }),
+    ("record-removed", "2023-06-01", &["record-removed"], |s| {
+        adopt(s);
+        s.remove(NOTICE);
+    }),
+    ("ledger-tampered", "2023-06-01", &["ledger-tampered"], |s| {
+        adopt(s);
+        s.replace(
+            "ledger.jsonl",
+            "\"date\":\"2022-05-23\"",
+            "\"date\":\"2022-05-24\"",
+        );
     }),
     ("template", "2023-06-01", &["template"], |s| {
         s.replace("config.toml", "theme = \"default\"", "theme = \"broken\"");

@@ -2,6 +2,7 @@
 //! own module with its id, the spec rule it enforces, and its tests; adding a rule means
 //! adding it to `RULES` and nothing else.
 
+mod backdated;
 mod contractor_mismatch;
 mod credit_code;
 mod date_order;
@@ -11,6 +12,8 @@ mod duplicate_location;
 mod fund_overrun;
 mod fund_sum_mismatch;
 mod invalid_value;
+mod ledger_fields;
+mod ledger_tampered;
 mod money_mismatch;
 mod notice_window;
 mod placeholder;
@@ -18,12 +21,15 @@ mod progress_late;
 mod progress_missing;
 mod prohibited_use;
 mod publication_late;
+mod record_removed;
 mod required_field;
+mod silent_change;
 mod unknown_reference;
 mod unsafe_content;
 
 pub use credit_code::{organisation_check, valid_credit_code};
 pub use fund_sum_mismatch::share;
+pub use record_removed::usual_file;
 
 use crate::derive::Derived;
 use crate::diag::Diagnostic;
@@ -58,6 +64,11 @@ pub const CHECKS: &[Check] = &[
     publication_late::RULE,
     notice_window::RULE,
     deadline_overdue::RULE,
+    ledger_fields::RULE,
+    backdated::RULE,
+    silent_change::RULE,
+    record_removed::RULE,
+    ledger_tampered::RULE,
 ];
 
 /// What the money checks could not judge, in the webmaster's words: sources without a fixed
@@ -127,7 +138,7 @@ pub fn run(site: &Site, derived: &Derived) -> Vec<Diagnostic> {
 pub(crate) mod testing {
     //! Small sites built in memory for rule tests.
     use crate::date::Date;
-    pub use crate::derive::testing::site;
+    pub use crate::derive::testing::{kept, site};
     use crate::derive::{Ctx, Derived, derive};
     use crate::model::Site;
 

@@ -4,6 +4,7 @@
 //! views read these values; neither computes them again, so a page and a finding never
 //! disagree.
 
+pub mod ledger;
 pub mod programme;
 pub mod project;
 pub mod timeliness;
@@ -96,6 +97,8 @@ pub struct Derived {
     pub listed: Vec<usize>,
     pub totals: Totals,
     pub programme: ProgrammeFacts,
+    /// What the publication ledger means for this build (SPEC §7).
+    pub ledger: ledger::LedgerFacts,
 }
 
 /// Derives every fact of `site` as of `ctx.as_of`.
@@ -126,6 +129,7 @@ pub fn derive(site: &Site, ctx: Ctx) -> Derived {
     let listed = listed(site, &projects);
     let totals = Totals::new(site, as_of, &listed, &projects, &documents, &notices);
     let programme = programme::facts(site, as_of, &projects);
+    let ledger = ledger::facts(site, as_of, &documents, &projects, &notices);
     Derived {
         ctx,
         projects,
@@ -134,6 +138,7 @@ pub fn derive(site: &Site, ctx: Ctx) -> Derived {
         listed,
         totals,
         programme,
+        ledger,
     }
 }
 
@@ -182,6 +187,12 @@ pub(crate) mod testing {
 
     /// Loads a site from (path, text) pairs written into a temporary folder.
     pub fn site(files: &[(&str, &str)]) -> (Site, Vec<crate::diag::Diagnostic>) {
+        let (_dir, site, diags) = kept(files);
+        (site, diags)
+    }
+
+    /// Like [`site`], keeping the folder (for what reads files again: the ledger).
+    pub fn kept(files: &[(&str, &str)]) -> (tempfile::TempDir, Site, Vec<crate::diag::Diagnostic>) {
         let dir = tempfile::tempdir().unwrap();
         for (path, text) in files {
             let p = dir.path().join(path);
@@ -189,10 +200,10 @@ pub(crate) mod testing {
             std::fs::write(p, text).unwrap();
         }
         let mut loaded = load(dir.path()).unwrap();
-        // The folder goes with this function: keep the texts for the lines findings quote.
+        // The texts stay with the site, for the lines findings quote after the folder is gone.
         for (path, text) in files {
             loaded.site.sources.insert_text(path, text);
         }
-        (loaded.site, loaded.diagnostics)
+        (dir, loaded.site, loaded.diagnostics)
     }
 }

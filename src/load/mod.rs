@@ -150,6 +150,13 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
         notices,
         lookup: Lookup::default(),
         broken: l.broken.clone(),
+        ledger: {
+            let t = std::time::Instant::now();
+            let ledger = crate::ledger::Ledger::read(root)
+                .map_err(|e| LoadError(format!("读取 {} 失败：{e}", crate::ledger::FILE)))?;
+            crate::progress::timing("load: ledger", t);
+            ledger.map(std::sync::Arc::new)
+        },
     };
     site.index();
     Ok(Loaded {
@@ -532,6 +539,7 @@ impl<'r> Loader<'r> {
             disbursed: None,
             actuals: Vec::new(),
             body: Body::default(),
+            disclosure: Disclosure::default(),
         };
         Ok(Some(self.markdown_record(
             rel,

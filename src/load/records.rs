@@ -207,6 +207,7 @@ pub fn programme(mut t: Table, d: &mut Diags) -> Programme {
         prohibited_uses: t.strings("prohibited_uses", d),
         allowed_uses: t.strings("allowed_uses", d),
         description: t.string("description", d),
+        disclosure: disclosure(&mut t, None, d),
         ..Programme::default()
     };
     p.prohibited_terms = t
@@ -325,6 +326,7 @@ pub fn document(id: String, mut t: Table, body: Body, d: &mut Diags) -> Document
         issued: t.date("issued", d),
         published: t.date("published", d),
         comment_until: t.date("comment_until", d),
+        disclosure: disclosure(&mut t, Some(&body), d),
         body,
     };
     t.finish(d);
@@ -343,6 +345,7 @@ pub fn project(id: String, mut t: Table, body: Body, d: &mut Diags) -> Project {
         deadline: t.date("deadline", d),
         completed: t.date("completed", d),
         accepted: t.date("accepted", d),
+        disclosure: disclosure(&mut t, Some(&body), d),
         body,
         ..Project::default()
     };
@@ -425,6 +428,7 @@ pub fn progress(
         percent: t.decimal("percent", d),
         disbursed: t.money("disbursed", d),
         actuals: Vec::new(),
+        disclosure: disclosure(&mut t, Some(&body), d),
         body,
     };
     r.actuals = t
@@ -465,10 +469,43 @@ pub fn notice(id: String, mut t: Table, body: Body, d: &mut Diags) -> Notice {
         public_until: t.date("public_until", d),
         supplier: t.string("supplier", d),
         amount: t.money("amount", d),
+        disclosure: disclosure(&mut t, Some(&body), d),
         body,
     };
     t.finish(d);
     n
+}
+
+/// `[[corrections]]`, `withdrawn` and `withdrawn_reason`, known on every record (SPEC §7), and
+/// the fingerprint of everything else the record discloses. SPEC §7's example writes `withdrawn`
+/// under the last `[[corrections]]`: it is read there too.
+fn disclosure(t: &mut Table, body: Option<&Body>, d: &mut Diags) -> Disclosure {
+    let hash = crate::ledger::content_hash(t.raw(), body.map(|b| b.markdown.as_str()));
+    let mut withdrawn = t.date("withdrawn", d);
+    let mut withdrawn_reason = t.string("withdrawn_reason", d);
+    let corrections = t
+        .tables("corrections", d)
+        .into_iter()
+        .map(|mut c| {
+            let correction = Correction {
+                line: c.line,
+                path: c.name().to_string(),
+                date: c.date("date", d),
+                reason: c.string("reason", d),
+            };
+            let (w, r) = (c.date("withdrawn", d), c.string("withdrawn_reason", d));
+            withdrawn = withdrawn.take().or(w);
+            withdrawn_reason = withdrawn_reason.take().or(r);
+            c.finish(d);
+            correction
+        })
+        .collect();
+    Disclosure {
+        hash: Some(hash),
+        corrections,
+        withdrawn,
+        withdrawn_reason,
+    }
 }
 
 /// The `kind` field, one of a fixed list of keys; written as its Chinese name, or in capitals,

@@ -119,6 +119,11 @@ impl<'t, 'a> Table<'t, 'a> {
         self.doc
     }
 
+    /// The table as parsed, every key in it (for the ledger's canonical content).
+    pub fn raw(&self) -> &'t DeTable<'a> {
+        self.map
+    }
+
     /// The field path of a key of this table.
     pub fn path(&self, key: &str) -> String {
         format!("{}{key}", self.prefix)

@@ -294,6 +294,13 @@ impl Renderer<'_> {
                     m.site.description.clone()
                 }
             }
+            Page::Section(s) if s == pages::DATA => match &m.site.ledger {
+                Some(l) => format!(
+                    "{}；公开记录 ledger.jsonl 共 {} 条，最新哈希 {}",
+                    s.description, l.count, l.head_short
+                ),
+                None => s.description.to_string(),
+            },
             Page::Section(s) => s.description.to_string(),
             Page::Record(s, i) if s == pages::PROJECTS => m.projects[i].summary.clone(),
             Page::Record(s, i) if s == pages::DOCUMENTS => m.documents[i].summary.clone(),
@@ -367,8 +374,12 @@ impl Renderer<'_> {
                 c.insert("document_groups", &m.document_groups)
             }
             Page::Section(s) if s == pages::NOTICES => c.insert("notices", &m.notices),
-            Page::Section(s) if s == pages::FUNDS => c.insert("funds", &m.funds),
+            Page::Section(s) if s == pages::FUNDS => {
+                c.insert("funds", &m.funds);
+                c.insert("corrections", &m.programme_changes);
+            }
             Page::Section(s) if s == pages::DATA => c.insert("site_sources", &m.funds.sources),
+            Page::Section(s) if s == pages::CHANGES => c.insert("changes", &m.changes),
             Page::Section(s) if s == pages::SEARCH => {
                 let link = |url: &str, title: &str| views::LinkRow {
                     url: url.to_string(),

@@ -86,6 +86,15 @@ pub const DATA: &Section = &Section {
     records: None,
     in_nav: true,
 };
+pub const CHANGES: &Section = &Section {
+    key: "changes",
+    path: "changes/",
+    name: "更正记录",
+    template: "changes.html",
+    description: "已公开记录的每一次更正和撤回：日期、原因、改了什么",
+    records: None,
+    in_nav: false,
+};
 pub const SEARCH: &Section = &Section {
     key: "search",
     path: "search/",
@@ -105,6 +114,7 @@ pub const SECTIONS: &[&Section] = &[
     NOTICES,
     SUPERVISION,
     DATA,
+    CHANGES,
     SEARCH,
 ];
 
@@ -134,7 +144,7 @@ impl Page {
             pages.push(Page::Section(section));
             pages.extend((0..n).map(|i| Page::Record(section, i)));
         }
-        pages.extend([FUNDS, SUPERVISION, DATA, SEARCH].map(Page::Section));
+        pages.extend([FUNDS, SUPERVISION, DATA, CHANGES, SEARCH].map(Page::Section));
         pages.push(Page::NotFound);
         pages
     }
@@ -200,7 +210,7 @@ mod tests {
     #[test]
     fn every_page_has_one_place() {
         let pages = Page::all(2, 1, 0);
-        assert_eq!(pages.len(), 1 + 1 + 2 + 1 + 1 + 1 + 4 + 1);
+        assert_eq!(pages.len(), 1 + 1 + 2 + 1 + 1 + 1 + 5 + 1);
         assert_eq!(pages[0], Page::Section(HOME));
         assert_eq!(pages[2].template(), "project.html");
         assert_eq!(pages[2].kind(), "项目");

@@ -66,8 +66,10 @@ fn classify(root: &Path, paths: &[PathBuf]) -> Option<Change> {
             || (rel.starts_with("content/projects/")
                 && !rel.ends_with(".md")
                 && Path::new(p).extension().is_some());
-        let site =
-            rel == "config.toml" || rel.starts_with("content/") || rel.starts_with("themes/");
+        let site = rel == "config.toml"
+            || rel == crate::ledger::FILE
+            || rel.starts_with("content/")
+            || rel.starts_with("themes/");
         if asset {
             change.get_or_insert(Change::Assets);
         } else if site {
@@ -206,7 +208,8 @@ fn rewatch(watcher: &mut dyn Watcher, root: &Path, paths: &[PathBuf]) {
     }
 }
 
-/// Watches config.toml, content/, themes/ and static/ (the output folder is left alone).
+/// Watches config.toml, ledger.jsonl, content/, themes/ and static/ (the output folder is left
+/// alone).
 pub(super) fn watch(
     root: &Path,
     poll: bool,
@@ -359,6 +362,7 @@ mod tests {
             Some(Change::Site)
         );
         assert_eq!(classify(root, &p("config.toml")), Some(Change::Site));
+        assert_eq!(classify(root, &p("ledger.jsonl")), Some(Change::Site));
         assert_eq!(classify(root, &p("content/projects/a/.index.md.swp")), None);
         assert_eq!(classify(root, &p("public/index.html")), None);
         let mixed = vec![

@@ -114,6 +114,8 @@ const PAGES = [
   ["example", "supervision/", "supervision"],
   ["example", "data/", "data"],
   ["example", "search/?q=%E7%89%A9%E6%B5%81", "search"],
+  ["example", "changes/", "changes"],
+  ["example", "documents/training-notice-2022/", "withdrawn-document"],
   ["example", "no-such-page/", "404"],
   ["markers", "", "overview-with-gaps"],
   ["markers", "projects/", "project-list-with-markers"],
@@ -295,6 +297,29 @@ test("without JavaScript the list, the pages and the search page read fully", as
   const links = await search.page.$$eval("#all-pages a", (as) => as.map((a) => a.getAttribute("href")));
   assert.ok(links.filter((l) => l.includes("projects/")).length >= 11, "every project listed");
   await search.context.close();
+});
+
+test("a correction is visible on its record's page, on the changes page and in every footer", async () => {
+  const { context, page, problems } = await open("example", "projects/cold-chain/");
+  const section = page.getByRole("region", { name: "更正记录" });
+  await section.scrollIntoViewIfNeeded();
+  assert.ok(await section.isVisible(), "the 更正记录 section is shown");
+  const text = await section.textContent();
+  assert.match(text, /绩效目标“冷库面积”误录为 1000 平方米/);
+  const row = section.getByRole("row", { name: /目标值/ });
+  assert.ok(await row.isVisible());
+  assert.deepEqual(await row.locator("td").allTextContents(), ["1000", "100"]);
+  const footer = await page.textContent("footer");
+  assert.match(footer, /公开记录 ledger\.jsonl 共 \d+ 条，最新哈希 [0-9a-f]{12}/);
+  await page.getByRole("link", { name: "更正记录" }).last().click();
+  await page.waitForURL(/changes\/$/);
+  const headings = await page.$$eval("main h2", (hs) => hs.map((h) => h.textContent));
+  assert.deepEqual(headings.map((h) => h.split("：")[0]), ["更正", "撤回", "更正"], "newest first");
+  await context.close();
+  assert.deepEqual(problems, []);
+  const withdrawn = await open("example", "documents/training-notice-2022/", { javaScriptEnabled: false });
+  assert.match(await withdrawn.page.textContent("main"), /已撤回：本记录已于 2022年7月15日 撤回/);
+  await withdrawn.context.close();
 });
 
 function htmlFiles(dir) {

@@ -33,12 +33,18 @@ impl Site {
         Site::copy_of(&fixture(name))
     }
 
-    /// A copy of the bundled example (config.toml and content/ at the repository root).
+    /// A copy of the bundled example (config.toml, ledger.jsonl and content/ at the repository
+    /// root).
     pub fn example() -> Site {
         let site = Site {
             dir: tempfile::tempdir().unwrap(),
         };
         fs::copy(repo().join("config.toml"), site.root().join("config.toml")).unwrap();
+        fs::copy(
+            repo().join("ledger.jsonl"),
+            site.root().join("ledger.jsonl"),
+        )
+        .unwrap();
         copy_dir(&repo().join("content"), &site.root().join("content"));
         site
     }

@@ -83,6 +83,9 @@ pub(super) fn projects_csv(model: &Model, link: &dyn Fn(&str) -> String) -> Stri
         paid.as_str(),
         "状态",
         "逾期和缺漏",
+        "更正次数",
+        "最近更正日期",
+        "撤回日期",
         "网址",
     ]);
     let mut csv = Csv::new(&headers);
@@ -90,6 +93,7 @@ pub(super) fn projects_csv(model: &Model, link: &dyn Fn(&str) -> String) -> Stri
         let decision = p.decision.as_ref();
         let url = link(&p.url);
         let flags = p.flags.join("；");
+        let corrections = p.correction_count.to_string();
         let amounts: Vec<&str> = sources
             .iter()
             .map(|(id, _)| {
@@ -121,6 +125,9 @@ pub(super) fn projects_csv(model: &Model, link: &dyn Fn(&str) -> String) -> Stri
             Cell::Number(&p.disbursed.value),
             Cell::Text(&p.status.label),
             Cell::Text(&flags),
+            Cell::Number(&corrections),
+            date_cell(&p.last_correction),
+            Cell::Text(p.withdrawn.as_ref().map_or("", |w| w.date.iso.as_str())),
             Cell::Text(&url),
         ]);
         csv.row(&row);

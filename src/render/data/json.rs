@@ -30,7 +30,17 @@ struct ProjectJson<'a> {
     disbursed: &'a str,
     status: &'a str,
     late: &'a [String],
+    /// How many corrections the project and its reports had, and the date of the latest.
+    corrections: usize,
+    last_correction: Option<&'a str>,
+    withdrawn: Option<WithdrawnJson<'a>>,
     url: String,
+}
+
+#[derive(Serialize)]
+struct WithdrawnJson<'a> {
+    date: &'a str,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -99,6 +109,12 @@ fn project_json<'a>(p: &'a ProjectView, link: &dyn Fn(&str) -> String) -> Projec
         disbursed: &p.disbursed.value,
         status: &p.status.key,
         late: &p.late,
+        corrections: p.correction_count,
+        last_correction: iso(&p.last_correction),
+        withdrawn: p.withdrawn.as_ref().map(|w| WithdrawnJson {
+            date: &w.date.iso,
+            reason: &w.reason,
+        }),
         url: link(&p.url),
     }
 }

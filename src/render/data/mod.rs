@@ -40,6 +40,13 @@ pub fn write(
     );
     ocds?;
     others?;
+    // The publication ledger, verbatim, as far as this build's date (SPEC §7).
+    if let Some((ledger, count)) = &model.ledger {
+        sink.put_with("data/ledger.jsonl", &mut |out| {
+            ledger.write_prefix(*count, out)
+        })?;
+        return Ok(small.len() + 2);
+    }
     Ok(small.len() + 1)
 }
 

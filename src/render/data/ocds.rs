@@ -6,7 +6,9 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::render::views::{Amount, DateView, Model, NoticeRef, ProjectView};
+use std::collections::HashMap;
+
+use crate::render::views::{Amount, ChangeView, DateView, Model, NoticeRef, ProjectView};
 use rayon::prelude::*;
 
 /// A date as the OCDS date-time it stands for: the start of that day in China.
@@ -75,6 +77,8 @@ struct Document<'a> {
     url: Option<String>,
     #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
     date_published: Option<String>,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
     language: &'static str,
 }
 
@@ -233,13 +237,25 @@ pub(super) fn ocds_json(
         publication_policy: link("data/"),
     };
     let head = serde_json::to_string(&head).map_err(std::io::Error::other)?;
+    let notice_changes = notice_changes(model);
     // The head without its closing brace; the releases go in before it.
     out.write_all(&head.as_bytes()[..head.len() - 1])?;
     out.write_all(b",\"releases\":[\n")?;
     for (n, batch) in model.projects.chunks(256).enumerate() {
         let parts: Vec<String> = batch
             .par_iter()
-            .map(|p| serde_json::to_string(&release(model, p, link)).expect("a release serialises"))
+            .map(|p| {
+                let mut part =
+                    serde_json::to_string(&release(model, p, link)).expect("a release serialises");
+                let notices = notice_changes
+                    .get(p.id.as_str())
+                    .map_or(&[][..], Vec::as_slice);
+                for r in corrections(model, p, notices, link) {
+                    part.push_str(",\n");
+                    part.push_str(&serde_json::to_string(&r).expect("a release serialises"));
+                }
+                part
+            })
             .collect();
         for (i, part) in parts.iter().enumerate() {
             if n > 0 || i > 0 {
@@ -276,6 +292,7 @@ fn release<'a>(
         description: None,
         url: Some(link(&n.url)),
         date_published: n.published.as_ref().map(ocds_date),
+        date_modified: None,
         language: "zh",
     };
     let notices_of = |key: &str, kind: &'static str| -> Vec<Document<'a>> {
@@ -297,6 +314,7 @@ fn release<'a>(
             description: d.number.as_deref(),
             url: d.url.as_deref().map(link),
             date_published: d.issued.as_ref().map(ocds_date),
+            date_modified: None,
             language: "zh",
         })
         .collect();
@@ -337,6 +355,7 @@ fn release<'a>(
             description: Some(&m.summary),
             url: Some(link(&format!("{}#m-{}", p.url, m.month))),
             date_published: m.published.as_ref().map(ocds_date),
+            date_modified: None,
             language: "zh",
         })
         .collect();
@@ -456,6 +475,167 @@ fn release<'a>(
             agreed_metrics: metrics,
         }],
     }
+}
+
+/// An amendment: what a correction changed and why.
+#[derive(Serialize)]
+struct Amendment {
+    id: String,
+    date: String,
+    rationale: String,
+    description: String,
+}
+
+#[derive(Serialize)]
+struct Amended {
+    id: String,
+    amendments: [Amendment; 1],
+}
+
+#[derive(Serialize)]
+struct ContractUpdate<'a> {
+    id: String,
+    #[serde(rename = "awardID")]
+    award_id: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    amendments: Vec<Amendment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    implementation: Option<Implementation<'a>>,
+}
+
+/// A further release of a project's contracting process, for one correction (SPEC §7).
+#[derive(Serialize)]
+struct CorrectionRelease<'a> {
+    ocid: String,
+    id: String,
+    date: String,
+    tag: [&'static str; 1],
+    #[serde(rename = "initiationType")]
+    initiation_type: &'static str,
+    language: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tender: Option<Amended>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    awards: Vec<Amended>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    contracts: Vec<ContractUpdate<'a>>,
+}
+
+/// The corrections of each project's notices, with the notice's kind, by project id.
+fn notice_changes(model: &Model) -> HashMap<&str, Vec<(&str, &ChangeView)>> {
+    let mut out: HashMap<&str, Vec<(&str, &ChangeView)>> = HashMap::new();
+    for n in &model.notices {
+        if let Some(p) = &n.project {
+            for c in &n.corrections {
+                out.entry(p.id.as_str())
+                    .or_default()
+                    .push((n.kind.key.as_str(), c));
+            }
+        }
+    }
+    out
+}
+
+/// The releases of a project's corrections — its own, its reports' and its notices' — oldest
+/// first, each tagged for the part of the process it amends.
+fn corrections<'a>(
+    model: &'a Model,
+    p: &'a ProjectView,
+    notices: &[(&str, &'a ChangeView)],
+    link: &(dyn Fn(&str) -> String + Sync),
+) -> Vec<CorrectionRelease<'a>> {
+    let mut all: Vec<(&str, &ChangeView)> = p
+        .corrections
+        .iter()
+        .map(|c| {
+            (
+                if c.month.is_some() {
+                    "progress"
+                } else {
+                    "project"
+                },
+                c,
+            )
+        })
+        .chain(notices.iter().copied())
+        .filter(|(_, c)| c.action == "correct")
+        .collect();
+    all.sort_by_key(|(_, c)| c.seq);
+    all.into_iter()
+        .map(|(what, c)| {
+            let date = ocds_date(&c.date);
+            let description = if c.fields.is_empty() {
+                c.title.clone()
+            } else {
+                c.fields
+                    .iter()
+                    .map(|f| format!("{}：{} → {}", f.label, f.old, f.new))
+                    .collect::<Vec<_>>()
+                    .join("；")
+            };
+            let amendment = || Amendment {
+                id: c.seq.to_string(),
+                date: date.clone(),
+                rationale: c.reason.clone(),
+                description: description.clone(),
+            };
+            let contract = |amendments: Vec<Amendment>, implementation| ContractUpdate {
+                id: format!("{}-contract", p.id),
+                award_id: format!("{}-award", p.id),
+                amendments,
+                implementation,
+            };
+            let mut r = CorrectionRelease {
+                ocid: format!("{}-{}", model.site.ocid_prefix, p.id),
+                id: format!("{}-correction-{}", p.id, c.seq),
+                date: date.clone(),
+                tag: ["contractAmendment"],
+                initiation_type: "tender",
+                language: "zh",
+                tender: None,
+                awards: Vec::new(),
+                contracts: Vec::new(),
+            };
+            match what {
+                "progress" => {
+                    let month = c.month.clone().unwrap_or_default();
+                    r.tag = ["implementationUpdate"];
+                    r.contracts = vec![contract(
+                        Vec::new(),
+                        Some(Implementation {
+                            transactions: Vec::new(),
+                            documents: vec![Document {
+                                id: format!("{}-progress-{month}", p.id),
+                                document_type: "physicalProgressReport",
+                                title: format!("{}（更正：{}；{description}）", c.title, c.reason),
+                                description: None,
+                                url: Some(link(&format!("{}#m-{month}", p.url))),
+                                date_published: None,
+                                date_modified: Some(date.clone()),
+                                language: "zh",
+                            }],
+                        }),
+                    )];
+                }
+                "tender" | "candidates" | "complaint-decision" => {
+                    r.tag = ["tenderAmendment"];
+                    r.tender = Some(Amended {
+                        id: format!("{}-tender", p.id),
+                        amendments: [amendment()],
+                    });
+                }
+                "award" => {
+                    r.tag = ["awardUpdate"];
+                    r.awards = vec![Amended {
+                        id: format!("{}-award", p.id),
+                        amendments: [amendment()],
+                    }];
+                }
+                _ => r.contracts = vec![contract(vec![amendment()], None)],
+            }
+            r
+        })
+        .collect()
 }
 
 /// The most recent date anything about the project was published or paid.

@@ -3,6 +3,7 @@
 //! Each view type lives beside the code that builds it: `site` (header, footer, channels),
 //! `project`, `records` (documents and notices), `funds`, `overview` (home page and feed).
 
+mod changes;
 mod funds;
 mod overview;
 mod project;
@@ -22,6 +23,7 @@ use crate::derive::{Derived, Status};
 use crate::model::*;
 use crate::money::{Money, display_decimal};
 
+pub use changes::{ChangeView, FieldChangeView, LedgerSummary, WithdrawnView};
 pub use funds::{CategoryCell, CategoryRow, FundsView, SourceRow};
 pub use overview::{Attention, FEED_LIMIT, OverviewView, StatusCount, Update};
 pub use project::{
@@ -107,6 +109,12 @@ pub struct Model {
     pub statuses: Vec<Labelled>,
     /// The newest public records and monthly reports, newest first (the feed).
     pub updates: Vec<Update>,
+    /// Every correction and withdrawal, newest first (SPEC §7: the `/changes/` page).
+    pub changes: Vec<ChangeView>,
+    /// The programme's own corrections (shown on the funds page).
+    pub programme_changes: Vec<ChangeView>,
+    /// The ledger as this build publishes it, and how many of its entries (`/data/ledger.jsonl`).
+    pub ledger: Option<(Arc<crate::ledger::Ledger>, usize)>,
 }
 
 /// Project views kept between builds (by `serve`), each with a fingerprint of every file and
@@ -157,6 +165,8 @@ impl ViewCache {
 fn project_fingerprint(site: &Site, derived: &Derived, p: &Project) -> u64 {
     let mut h = DefaultHasher::new();
     derived.ctx.as_of.hash(&mut h);
+    // Its 更正记录 and 已撤回 come from the ledger.
+    derived.ledger.head().hash(&mut h);
     let mut file = |path: &str| {
         path.hash(&mut h);
         site.sources.hash(path).hash(&mut h);
@@ -237,7 +247,8 @@ pub fn build(
     let funds = b.funds();
     crate::progress::timing("model: funds", t);
     let t = std::time::Instant::now();
-    let updates = b.updates();
+    let changes = b.changes();
+    let updates = b.updates(&changes);
     crate::progress::timing("model: updates", t);
     let t = std::time::Instant::now();
     let overview = b.overview(&updates, &projects, &documents, &notices, &funds);
@@ -254,6 +265,16 @@ pub fn build(
     highlights.sort_unstable();
     Model {
         updates,
+        programme_changes: b.changes_of(&[crate::ledger::Key {
+            kind: crate::ledger::Kind::Programme,
+            id: "programme".into(),
+        }]),
+        changes,
+        ledger: derived
+            .ledger
+            .ledger
+            .clone()
+            .map(|l| (l, derived.ledger.count)),
         site: b.site_view(base_url),
         overview,
         rows,

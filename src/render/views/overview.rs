@@ -255,7 +255,7 @@ impl Builder<'_> {
 
     /// The newest public records and monthly reports, newest first, at most `FEED_LIMIT`.
     /// Sorted by date and address on light references; only the kept ones get their text.
-    pub(super) fn updates(&self) -> Vec<Update> {
+    pub(super) fn updates(&self, changes: &[super::ChangeView]) -> Vec<Update> {
         let number = |p: &Project| {
             self.site
                 .project_index(&p.id)
@@ -303,7 +303,8 @@ impl Builder<'_> {
                 .then_with(|| a.2.cmp(&b.2))
         });
         all.truncate(FEED_LIMIT);
-        all.into_iter()
+        let out: Vec<Update> = all
+            .into_iter()
             .map(|(day, _, _, r)| {
                 let (kind, title, url) = match r {
                     Ref::Document(d) => (
@@ -343,7 +344,19 @@ impl Builder<'_> {
                     url,
                 }
             })
-            .collect()
+            .collect();
+        // Corrections and withdrawals (SPEC §7), each at its own address on the changes page;
+        // on one day they come before the records themselves.
+        let corrections = changes.iter().map(|c| Update {
+            date: c.date.clone(),
+            kind: c.action_label.into(),
+            title: format!("{}：{}", c.action_label, c.title),
+            url: format!("changes/#c-{}", c.seq),
+        });
+        let mut out: Vec<Update> = corrections.chain(out).collect();
+        out.sort_by(|a, b| b.date.iso.cmp(&a.date.iso));
+        out.truncate(FEED_LIMIT);
+        out
     }
 }
 

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{Amount, Builder, DateView, DocRef, Labelled, date, opt_date, owned, percent_text};
+use super::{ChangeView, WithdrawnView};
 use super::{ratio, records::notice_kind};
 use crate::date::Month;
 use crate::derive::{Lateness, MonthState, ProjectFacts, Status, Timeliness};
@@ -60,6 +61,13 @@ pub struct ProjectView {
     pub flags: Vec<&'static str>,
     /// The warnings themselves, in Chinese, for the public.
     pub findings: Vec<String>,
+    /// Withdrawn (SPEC §7): it stays published, marked 已撤回 with the date and reason.
+    pub withdrawn: Option<WithdrawnView>,
+    /// 更正记录: every correction and withdrawal of the project and its reports, newest first.
+    pub corrections: Vec<ChangeView>,
+    /// How many corrections the project and its reports had, and the date of the latest.
+    pub correction_count: usize,
+    pub last_correction: Option<DateView>,
 }
 
 #[derive(Serialize, Debug)]
@@ -161,6 +169,7 @@ pub struct ProjectRow {
     pub disbursed_percent: Option<String>,
     pub status: Labelled,
     pub flags: Vec<&'static str>,
+    pub withdrawn: bool,
 }
 
 #[derive(Serialize, Debug)]
@@ -186,6 +195,7 @@ impl ProjectRow {
             disbursed_percent: p.disbursed_percent.clone(),
             status: p.status.clone(),
             flags: p.flags.clone(),
+            withdrawn: p.withdrawn.is_some(),
         }
     }
 }
@@ -366,6 +376,14 @@ impl Builder<'_> {
             late: f.lateness.iter().map(|l| l.rule().id.to_string()).collect(),
             flags: flags(f),
             findings,
+            withdrawn: self.withdrawn(&p.disclosure),
+            corrections: if self.any_changes() {
+                self.changes_of(&project_keys(p))
+            } else {
+                Vec::new()
+            },
+            correction_count: self.derived.ledger.corrected.get(&p.id).map_or(0, |c| c.0),
+            last_correction: self.derived.ledger.corrected.get(&p.id).map(|c| date(c.1)),
         }
     }
 
@@ -477,7 +495,53 @@ impl Builder<'_> {
                     })
                 })
                 .collect(),
-            markers: marker.into_iter().collect(),
+            markers: marker
+                .into_iter()
+                .chain(r.and_then(|r| self.report_marker(p, r)))
+                .collect(),
         }
     }
+
+    /// A report withdrawn or corrected, in a word on its month (the details are in the page's
+    /// 更正记录).
+    fn report_marker(&self, p: &Project, r: &ProgressReport) -> Option<String> {
+        if let Some(w) = self.withdrawn(&r.disclosure) {
+            return Some(format!("已撤回：{} 撤回，原因：{}", w.date.text, w.reason));
+        }
+        if !self.any_changes() {
+            return None;
+        }
+        let key = crate::derive::ledger::progress_key(&p.id, r.month);
+        let last = self
+            .derived
+            .ledger
+            .changes_of(&key)
+            .filter_map(|c| {
+                self.derived
+                    .ledger
+                    .ledger
+                    .as_ref()
+                    .map(|l| &l.entries[c.entry])
+            })
+            .filter(|e| e.action == crate::ledger::Action::Correct)
+            .last()?;
+        Some(format!(
+            "已更正：本月进度于 {} 更正，见本页“更正记录”",
+            last.date.chinese()
+        ))
+    }
+}
+
+/// The ledger keys of a project and its reports.
+fn project_keys(p: &Project) -> Vec<crate::ledger::Key> {
+    std::iter::once(crate::ledger::Key {
+        kind: crate::ledger::Kind::Project,
+        id: p.id.clone(),
+    })
+    .chain(
+        p.progress
+            .iter()
+            .map(|r| crate::derive::ledger::progress_key(&p.id, r.month)),
+    )
+    .collect()
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Builder, DateView, Labelled, ProjectRef, opt_date, owned};
+use super::{Builder, ChangeView, DateView, Labelled, ProjectRef, WithdrawnView, opt_date, owned};
 use crate::derive::{Lateness, WindowKind};
 use crate::markdown;
 use crate::model::*;
@@ -37,6 +37,10 @@ pub struct DocumentView {
     pub marker: Option<&'static str>,
     /// For a draft: how long comments are taken, and whether they still are.
     pub draft: Option<DraftView>,
+    /// Withdrawn (SPEC §7): it stays published, marked 已撤回.
+    pub withdrawn: Option<WithdrawnView>,
+    /// 更正记录, newest first.
+    pub corrections: Vec<ChangeView>,
 }
 
 /// A draft's comment window.
@@ -75,6 +79,10 @@ pub struct NoticeView {
     /// The marker lists show when a window was missed.
     pub marker: Option<&'static str>,
     pub windows: Vec<WindowView>,
+    /// Withdrawn (SPEC §7): it stays published, marked 已撤回.
+    pub withdrawn: Option<WithdrawnView>,
+    /// 更正记录, newest first.
+    pub corrections: Vec<ChangeView>,
 }
 
 /// One R7 window of a notice, as the public reads it.
@@ -172,6 +180,11 @@ impl Builder<'_> {
                                 },
                             }
                         }),
+                    withdrawn: self.withdrawn(&d.disclosure),
+                    corrections: self.changes_of(&[crate::ledger::Key {
+                        kind: crate::ledger::Kind::Document,
+                        id: d.id.clone(),
+                    }]),
                 }
             })
             .collect()
@@ -247,6 +260,11 @@ impl Builder<'_> {
                     late,
                     marker: late.then(|| Lateness::NoticeWindow.marker()),
                     windows,
+                    withdrawn: self.withdrawn(&n.disclosure),
+                    corrections: self.changes_of(&[crate::ledger::Key {
+                        kind: crate::ledger::Kind::Notice,
+                        id: n.id.clone(),
+                    }]),
                 }
             })
             .collect()

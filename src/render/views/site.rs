@@ -26,6 +26,8 @@ pub struct SiteView {
     pub yuan_per_unit: Decimal,
     pub publisher: PublisherView,
     pub channels: Vec<ChannelGroup>,
+    /// The publication ledger's head and size (SPEC §7), when the site keeps one.
+    pub ledger: Option<super::LedgerSummary>,
 }
 
 #[derive(Serialize, Debug)]
@@ -107,6 +109,7 @@ impl Builder<'_> {
                         .collect(),
                 })
                 .collect(),
+            ledger: self.ledger_summary(),
         }
     }
 }
