@@ -17,6 +17,7 @@ pub mod diag;
 pub mod import;
 pub mod init;
 pub mod labels;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -27,6 +28,7 @@ pub mod rules;
 pub mod serve;
 pub mod sheet;
 pub mod source;
+pub mod spotcheck;
 pub mod write;
 
 use std::fmt;
@@ -176,6 +178,9 @@ pub struct Outcome {
     /// What went to the sink: `None` when errors stopped the run before or during rendering
     /// (their findings are in the report).
     pub rendered: Option<Rendered>,
+    /// The generated pages' links, anchors and head metadata, when the site was rendered
+    /// (broken links included: they are in the report).
+    pub crawl: Option<links::Crawl>,
 }
 
 /// A rendered site: how many files went to the sink, and the files to copy beside them.
@@ -211,6 +216,7 @@ pub fn run(opts: &Options, sink: &dyn Sink, cache: &mut ViewCache) -> Result<Out
         return Ok(Outcome {
             checked,
             rendered: None,
+            crawl: None,
         });
     }
     let site = &checked.loaded.site;
@@ -221,6 +227,7 @@ pub fn run(opts: &Options, sink: &dyn Sink, cache: &mut ViewCache) -> Result<Out
     let t = std::time::Instant::now();
     let result = render::render(site, &checked.derived, &render_opts, cache, sink);
     timing("render", t);
+    let mut crawl = None;
     let (rendered, errors) = match result {
         Ok(r) => {
             // Attachments of records not yet public stay unpublished; none may take the place
@@ -231,12 +238,23 @@ pub fn run(opts: &Options, sink: &dyn Sink, cache: &mut ViewCache) -> Result<Out
                 &checked.derived,
                 &checked.loaded.assets,
             ));
-            let clashes = attachments::clashes(&site.root, sink, &assets);
-            if clashes.is_empty() {
+            let mut errors = attachments::clashes(&site.root, sink, &assets);
+            // Every link to the site must lead to something it now has.
+            let copied: std::collections::HashSet<&str> =
+                assets.iter().map(|(_, path)| path.as_str()).collect();
+            let exists = |path: &str| sink.has(path) || copied.contains(path);
+            errors.extend(check::broken_link::find(
+                site,
+                &checked.derived,
+                &r.crawl,
+                &exists,
+            ));
+            crawl = Some(r.crawl);
+            if errors.is_empty() {
                 let files = r.written;
                 (Some(Rendered { files, assets }), Vec::new())
             } else {
-                (None, clashes)
+                (None, errors)
             }
         }
         Err(RenderError::Template(errors)) => (None, errors),
@@ -247,7 +265,18 @@ pub fn run(opts: &Options, sink: &dyn Sink, cache: &mut ViewCache) -> Result<Out
         all.extend(errors);
         checked.report = Report::new(checked.report.as_of, all, false);
     }
-    Ok(Outcome { checked, rendered })
+    Ok(Outcome {
+        checked,
+        rendered,
+        crawl,
+    })
+}
+
+/// `check`: the whole pipeline, rendering into nothing, so that findings only the generated
+/// pages can show (broken links, template errors, attachment clashes) are found as `build`
+/// would find them, and nothing is written.
+pub fn check_all(opts: &Options) -> Result<Outcome, RunError> {
+    run(opts, &write::Discard::default(), &mut ViewCache::default())
 }
 
 pub struct Built {

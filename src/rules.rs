@@ -178,6 +178,12 @@ pub const TEMPLATE: &Rule = &error(
     "主题模板出错：`themes/` 里覆盖的模板有语法错误，或用了不存在的变量",
     "按信息改正那个模板，或删掉它改用内置模板",
 );
+pub const BROKEN_LINK: &Rule = &error(
+    "broken-link",
+    "SPEC §9：链接可用（政府网站检查指标：链接不可用扣分）",
+    "正文或字段里的链接指向本站不存在的页面、锚点或文件（包括还没到发布日期的记录、写错的附件名）；生成全部页面后逐个核对。外部网站的链接不检查，`gongkai check --links` 列出它们",
+    "改成存在的地址（信息里写明了链接在哪个页面、按本站地址解析成了什么），或删掉这个链接；链接定时发布的记录的，等那天再加",
+);
 
 // ---------------------------------------------------------------- warnings
 
@@ -216,6 +222,20 @@ pub const DEADLINE_OVERDUE: &Rule = &warning(
     "项目标“逾期未完成”；完工后改标“逾期完工”和晚了几天",
     Some("逾期未完成"),
 );
+pub const COLUMN_STALE: &Rule = &warning(
+    "column-stale",
+    "SPEC §9：政府网站检查指标（国办秘函〔2019〕19号）“首页不更新”“栏目不更新”",
+    "有在建项目时，首页或项目清单 `stale_days`（默认 14）天没有新内容，或政策文件、采购公告 6 个月没有新内容；提前 `stale_margin_days`（默认 4）天提醒，信息里写明哪天超过期限。`programme.closed` 之后不再提醒",
+    "—（只提醒网站管理员）",
+    None,
+);
+pub const COLUMN_EMPTY: &Rule = &warning(
+    "column-empty",
+    "SPEC §9：政府网站检查指标“空白栏目”",
+    "栏目页面（项目清单、政策文件、采购公告）一条内容也没有",
+    "—（只提醒网站管理员）",
+    None,
+);
 pub const CALENDAR_YEAR: &Rule = &warning(
     "calendar-year",
     "官方工作日历",
@@ -251,11 +271,14 @@ pub const ALL: &[&Rule] = &[
     DATE_ORDER,
     PLACEHOLDER,
     TEMPLATE,
+    BROKEN_LINK,
     PROGRESS_MISSING,
     PROGRESS_LATE,
     PUBLICATION_LATE,
     NOTICE_WINDOW,
     DEADLINE_OVERDUE,
+    COLUMN_STALE,
+    COLUMN_EMPTY,
     CALENDAR_YEAR,
     UNKNOWN_FIELD,
 ];

@@ -526,6 +526,37 @@ impl Sink for Memory {
     }
 }
 
+/// Keeps nothing but the paths it was given: `check` renders into it to judge the pages a build
+/// would write.
+#[derive(Default)]
+pub struct Discard {
+    paths: Mutex<HashSet<String>>,
+}
+
+impl Sink for Discard {
+    fn put(&self, path: &str, _: &[u8]) -> io::Result<()> {
+        safe_join(Path::new(""), path)?;
+        self.paths
+            .lock()
+            .map_err(|_| io::Error::other("poisoned"))?
+            .insert(path.to_string());
+        Ok(())
+    }
+
+    fn put_with(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        write(&mut io::sink())?;
+        self.put(path, &[])
+    }
+
+    fn has(&self, path: &str) -> bool {
+        self.paths.lock().is_ok_and(|p| p.contains(path))
+    }
+}
+
 /// Writes `files` and copies `assets` into `output` (resolved and accepted), atomically.
 pub fn publish(output: &Path, files: &[OutputFile], assets: &[Asset]) -> io::Result<()> {
     let staging = Staging::new(output)?;

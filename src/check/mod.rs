@@ -2,6 +2,9 @@
 //! own module with its id, the spec rule it enforces, and its tests; adding a rule means
 //! adding it to `RULES` and nothing else.
 
+pub mod broken_link;
+mod column_empty;
+mod column_stale;
 mod contractor_mismatch;
 mod credit_code;
 mod date_order;
@@ -18,6 +21,7 @@ mod progress_late;
 mod progress_missing;
 mod prohibited_use;
 mod publication_late;
+pub mod registration;
 mod required_field;
 mod unknown_reference;
 mod unsafe_content;
@@ -58,6 +62,8 @@ pub const CHECKS: &[Check] = &[
     publication_late::RULE,
     notice_window::RULE,
     deadline_overdue::RULE,
+    column_stale::RULE,
+    column_empty::RULE,
 ];
 
 /// Runs every check, then says which years were counted without an official calendar.

@@ -5,12 +5,14 @@
 //! disagree.
 
 pub mod project;
+pub mod staleness;
 pub mod timeliness;
 mod totals;
 
 use rayon::prelude::*;
 
 pub use project::{Lateness, ProjectFacts, Status};
+pub use staleness::{ColumnFacts, ColumnKind, Idle, Staleness};
 pub use timeliness::{MonthState, Publication, Timeliness, Window, WindowKind};
 pub use totals::{Tally, Totals};
 
@@ -28,6 +30,10 @@ pub struct Ctx {
     pub progress_due_day: u32,
     /// R6: working days allowed between a record's creation and its publication.
     pub publication_working_days: u32,
+    /// §9: days a news-type column may go without an update.
+    pub stale_days: u32,
+    /// §9: days before an inspection limit that `column-stale` warns.
+    pub stale_margin_days: u32,
 }
 
 impl Ctx {
@@ -41,6 +47,8 @@ impl Ctx {
             calendar: WorkingCalendar::with_extra(&holidays, &workdays),
             progress_due_day: site.config.rules.progress_due_day.value,
             publication_working_days: site.config.rules.publication_working_days.value,
+            stale_days: site.config.rules.stale_days.value,
+            stale_margin_days: site.config.rules.stale_margin_days.value,
         }
     }
 
@@ -51,6 +59,8 @@ impl Ctx {
             calendar: WorkingCalendar::official(),
             progress_due_day: 10,
             publication_working_days: 20,
+            stale_days: 14,
+            stale_margin_days: 4,
         }
     }
 }
@@ -93,6 +103,8 @@ pub struct Derived {
     /// Public projects (indices) in the order pages list them: by category, start date, id.
     pub listed: Vec<usize>,
     pub totals: Totals,
+    /// How recently each column was updated, against the inspection limits (§9).
+    pub staleness: Staleness,
 }
 
 /// Derives every fact of `site` as of `ctx.as_of`.
@@ -122,6 +134,7 @@ pub fn derive(site: &Site, ctx: Ctx) -> Derived {
         .collect();
     let listed = listed(site, &projects);
     let totals = Totals::new(site, as_of, &listed, &projects, &documents, &notices);
+    let staleness = Staleness::new(site, &ctx, &projects, &documents, &notices);
     Derived {
         ctx,
         projects,
@@ -129,6 +142,7 @@ pub fn derive(site: &Site, ctx: Ctx) -> Derived {
         notices,
         listed,
         totals,
+        staleness,
     }
 }
 

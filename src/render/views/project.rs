@@ -19,6 +19,7 @@ pub struct ProjectRef {
     pub id: String,
     pub url: String,
     pub name: String,
+    pub published: Option<DateView>,
 }
 
 #[derive(Serialize, Debug)]
@@ -29,6 +30,8 @@ pub struct ProjectView {
     pub category: Labelled,
     pub decision: Option<DocRef>,
     pub published: Option<DateView>,
+    /// When its newest public monthly report was published, if after the project itself.
+    pub updated: Option<DateView>,
     pub start: Option<DateView>,
     pub deadline: Option<DateView>,
     pub completed: Option<DateView>,
@@ -151,6 +154,7 @@ pub struct ProjectRow {
     pub disbursed_percent: Option<String>,
     pub status: Labelled,
     pub flags: Vec<&'static str>,
+    pub published: Option<DateView>,
 }
 
 #[derive(Serialize, Debug)]
@@ -174,6 +178,7 @@ impl ProjectRow {
             disbursed_percent: p.disbursed_percent.clone(),
             status: p.status.clone(),
             flags: p.flags.clone(),
+            published: p.published.clone(),
         }
     }
 }
@@ -257,6 +262,13 @@ impl Builder<'_> {
             category,
             decision: self.doc_ref(&p.decision),
             published: opt_date(&p.published),
+            updated: f
+                .reports
+                .iter()
+                .filter_map(|i| val(&p.progress[*i].published).copied())
+                .max()
+                .filter(|d| val(&p.published).is_none_or(|own| d > own))
+                .map(date),
             start: opt_date(&p.start),
             deadline: opt_date(&p.deadline),
             completed: opt_date(&p.completed)
