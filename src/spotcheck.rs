@@ -939,3 +939,19 @@ pub fn links_text(list: &[External]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_of_columns_fail_the_website_at_the_index_thresholds() {
+        // 空白栏目、栏目不更新: 5 fail the whole website; fewer count towards it.
+        assert_eq!(count_state(0, 5), State::Pass);
+        assert_eq!(count_state(4, 5), State::AtRisk(None));
+        assert_eq!(count_state(5, 5), State::Fail(None));
+        // 应更新但长期未更新: 10.
+        assert_eq!(count_state(9, 10), State::AtRisk(None));
+        assert_eq!(count_state(10, 10), State::Fail(None));
+    }
+}

@@ -192,6 +192,8 @@ fn fault(
 
 /// A broken link: what is wrong, the record it waits for if it is scheduled, the pages.
 struct Broken<'a> {
+    /// As written on the first page it was found on.
+    href: String,
     why: String,
     later: Option<(String, Date)>,
     pages: Vec<&'a str>,
@@ -208,6 +210,8 @@ pub fn find(
     let base = crawl.base_url.as_deref();
     let by_file: HashMap<String, &PageLinks> =
         crawl.pages.iter().map(|p| (file_of(&p.path), p)).collect();
+    // One finding per place and the address it leads to (the same field is written with a
+    // different relative path on each page depth).
     let mut found: BTreeMap<(Place, String), Broken> = BTreeMap::new();
     for page in &crawl.pages {
         for href in &page.links {
@@ -218,9 +222,11 @@ pub fn find(
                 continue;
             };
             let at = place(site, crawl, page, href);
+            let key = format!("{path}#{}", fragment.as_deref().unwrap_or(""));
             found
-                .entry((at, href.clone()))
+                .entry((at, key))
                 .or_insert_with(|| Broken {
+                    href: href.clone(),
                     why,
                     later: scheduled(site, d, &path),
                     pages: Vec::new(),
@@ -231,7 +237,7 @@ pub fn find(
     }
     found
         .into_iter()
-        .map(|((at, href), Broken { why, later, pages })| {
+        .map(|((at, _), Broken { href, why, later, pages })| {
             let shown = |p: &str| if p.is_empty() { "首页".to_string() } else { p.to_string() };
             let on = if pages.len() > 1 {
                 format!("页面 {} 等 {} 个页面", shown(pages[0]), pages.len())

@@ -294,7 +294,13 @@ fn page_meta(
     let depth = path.matches('/').count();
     PageMeta {
         title: title.to_string(),
-        description: description.to_string(),
+        // Every page describes itself (the design rules' `Description`): by its title when
+        // nothing longer was written.
+        description: if description.trim().is_empty() {
+            title.to_string()
+        } else {
+            description.to_string()
+        },
         path: path.to_string(),
         root: if depth == 0 {
             "./".into()
