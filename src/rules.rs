@@ -94,7 +94,7 @@ pub const REQUIRED_FIELD: &Rule = &error(
 pub const INVALID_VALUE: &Rule = &error(
     "invalid-value",
     "数据正确性（SPEC §4）",
-    "类型或数值不对：金额为负、金额超出 1 万亿或小数位多于分、年份不在 2000–2100、完成比例超出 0–100 或比上月低、完成时限早于开工日期、资金来源编号不存在、网址不是完整的 http(s) 网址、`theme` 不是文件夹名",
+    "类型或数值不对：金额为负、金额超出 1 万亿或小数位多于分、年份不在 2000–2100、完成比例超出 0–100 或比上月低、完成时限早于开工日期、资金来源编号不存在、网址不是完整的 http(s) 网址（监督举报窗口的 `url` 也可以是 `mailto:`、`tel:`）、`theme` 不是文件夹名、ICP 备案号、公安机关备案号或网站标识码不合备案系统的格式（信息里写明格式）",
     "按提示改正数值",
 );
 pub const UNKNOWN_REFERENCE: &Rule = &error(
