@@ -379,6 +379,25 @@ pub fn generate(dir: &Path, projects: usize, months: u32) -> Result<usize, Strin
         ));
     }
     files.extend(generated.into_iter().flat_map(|(_, f, _)| f));
+    // The programme closes the day after its last publication: judged later, the column is a
+    // record of a finished programme, not a stale one (SPEC §9).
+    let last = files
+        .iter()
+        .flat_map(|(_, text)| text.lines())
+        .filter_map(|l| l.strip_prefix("published = "))
+        .filter_map(crate::date::Date::parse)
+        .max();
+    if let Some(last) = last
+        && let Some((_, programme)) = files
+            .iter_mut()
+            .find(|(p, _)| p == "content/programme.toml")
+    {
+        *programme = programme.replacen(
+            "\n[[sources]]",
+            &format!("closed = {}\n\n[[sources]]", last.add_days(1)),
+            1,
+        );
+    }
     let count = files.len();
     files
         .par_iter()

@@ -18,6 +18,7 @@ pub mod import;
 pub mod init;
 pub mod labels;
 pub mod ledger;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -28,6 +29,7 @@ pub mod rules;
 pub mod serve;
 
 pub mod source;
+pub mod spotcheck;
 pub mod write;
 
 use std::fmt;
@@ -180,6 +182,9 @@ pub struct Outcome {
     pub rendered: Option<Rendered>,
     /// For a publish: the ledger lines the rendered site shows and the file does not hold yet.
     pub recorded: Option<ledger::publish::Recorded>,
+    /// The generated pages' links, anchors and head metadata, when the site was rendered
+    /// (broken links included: they are in the report).
+    pub crawl: Option<links::Crawl>,
 }
 
 /// A rendered site: how many files went to the sink, and the files to copy beside them.
@@ -227,6 +232,7 @@ fn run_with(
             checked,
             rendered: None,
             recorded: None,
+            crawl: None,
         });
     }
     let recorded = if record {
@@ -247,6 +253,7 @@ fn run_with(
     let t = std::time::Instant::now();
     let result = render::render(site, &checked.derived, &render_opts, cache, sink);
     timing("render", t);
+    let mut crawl = None;
     let (rendered, errors) = match result {
         Ok(r) => {
             // Attachments of records not yet public stay unpublished; none may take the place
@@ -257,12 +264,23 @@ fn run_with(
                 &checked.derived,
                 &checked.loaded.assets,
             ));
-            let clashes = asset_clashes(&site.root, sink, &assets);
-            if clashes.is_empty() {
+            let mut errors = asset_clashes(&site.root, sink, &assets);
+            // Every link to the site must lead to something it now has.
+            let copied: std::collections::HashSet<&str> =
+                assets.iter().map(|(_, path)| path.as_str()).collect();
+            let exists = |path: &str| sink.has(path) || copied.contains(path);
+            errors.extend(check::broken_link::find(
+                site,
+                &checked.derived,
+                &r.crawl,
+                &exists,
+            ));
+            crawl = Some(r.crawl);
+            if errors.is_empty() {
                 let files = r.written;
                 (Some(Rendered { files, assets }), Vec::new())
             } else {
-                (None, clashes)
+                (None, errors)
             }
         }
         Err(RenderError::Template(errors)) => (None, errors),
@@ -277,7 +295,15 @@ fn run_with(
         checked,
         rendered,
         recorded,
+        crawl,
     })
+}
+
+/// `check`: the whole pipeline, rendering into nothing, so that findings only the generated
+/// pages can show (broken links, template errors, attachment clashes) are found as `build`
+/// would find them, and nothing is written.
+pub fn check_all(opts: &Options) -> Result<Outcome, RunError> {
+    run(opts, &write::Discard::default(), &mut ViewCache::default())
 }
 
 pub struct Built {

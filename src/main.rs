@@ -26,8 +26,6 @@ enum Command {
     Build(BuildArgs),
     /// 生成网站，成功后把新公开、更正和撤回的记录追加到公开记录 ledger.jsonl
     Publish(BuildArgs),
-    /// 只检查，不生成网站
-    Check(CommonArgs),
     /// 公开记录 ledger.jsonl：init 为已有的专栏建立公开记录
     #[command(subcommand)]
     Ledger(LedgerCommand),
@@ -38,6 +36,8 @@ enum Command {
         /// 新的一份：网站文件夹，或网站根目录的 http(s) 网址
         new: String,
     },
+    /// 只检查，不生成网站（页面在内存里生成一遍，链接也检查）
+    Check(CheckArgs),
     /// 本机预览：修改文件后自动重新生成并刷新浏览器
     Serve(ServeArgs),
     /// 从台账表格（.xlsx 或 .csv）导入项目或月度进度
@@ -103,6 +103,18 @@ struct CommonArgs {
     /// 输出格式
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// 打印政府网站抽查自查表：每个单项否决和扣分指标的 通过 / 有风险（日期）/ 不通过 和依据
+    #[arg(long)]
+    spot_check: bool,
+    /// 另外列出指向其他网站的链接（gongkai 不打开其他网站，请逐个核对）
+    #[arg(long)]
+    links: bool,
 }
 
 #[derive(Args)]
@@ -291,23 +303,62 @@ fn print(report: &Report, sources: &SourceMap, format: Format) {
     }
 }
 
-fn check(args: CommonArgs) -> ExitCode {
-    let opts = options(&args, None);
-    let checked = gongkai::check_site(&opts);
+fn check(args: CheckArgs) -> ExitCode {
+    let opts = options(&args.common, None);
+    let outcome = gongkai::check_all(&opts);
     opts.progress.finish();
-    match checked {
-        Ok(checked) => {
-            print(&checked.report, &checked.loaded.site.sources, args.format);
-            let code = ExitCode::from(u8::from(checked.report.has_errors()));
-            // The process ends here: freeing a large site piece by piece would only delay it.
-            std::mem::forget(checked);
-            code
-        }
-        Err(e) => {
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(gongkai::RunError::Load(e)) => {
             eprintln!("错误：{e}");
-            ExitCode::from(2)
+            return ExitCode::from(2);
         }
-    }
+        Err(gongkai::RunError::Io(e)) => {
+            eprintln!("错误：{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let checked = &outcome.checked;
+    let site = &checked.loaded.site;
+    let code = if args.spot_check {
+        let base = gongkai::base_url(&opts, site);
+        let spot = gongkai::spotcheck::SpotCheck::new(
+            site,
+            &checked.derived,
+            &checked.report,
+            outcome.crawl.as_ref(),
+            base.as_deref(),
+        );
+        match args.common.format {
+            Format::Json => println!("{}", spot.to_json()),
+            Format::Text => print!("{}", spot.to_text()),
+        }
+        ExitCode::from(u8::from(spot.fails() || checked.report.has_errors()))
+    } else {
+        let external = match (&outcome.crawl, args.links) {
+            (Some(crawl), true) => Some(gongkai::check::broken_link::external(site, crawl)),
+            _ => None,
+        };
+        match (args.common.format, &external) {
+            (Format::Json, Some(list)) => {
+                let mut json: serde_json::Value =
+                    serde_json::from_str(&checked.report.to_json()).expect("the report's JSON");
+                json["external_links"] = serde_json::to_value(list).expect("links as JSON");
+                println!("{json}");
+            }
+            _ => print(&checked.report, &site.sources, args.common.format),
+        }
+        if args.links && args.common.format == Format::Text {
+            match &external {
+                Some(list) => print!("{}", gongkai::spotcheck::links_text(list)),
+                None => eprintln!("有错误，页面没有生成，外部链接没有列出：先改正上面的错误"),
+            }
+        }
+        ExitCode::from(u8::from(checked.report.has_errors()))
+    };
+    // The process ends here: freeing a large site piece by piece would only delay it.
+    std::mem::forget(outcome);
+    code
 }
 
 fn build(args: BuildArgs, publish: bool) -> ExitCode {

@@ -249,6 +249,12 @@ pub struct Publisher {
     pub site_code: Field<String>,
     pub icp: Field<String>,
     pub police_record: Field<String>,
+    /// The id of the 党政机关网站标识 the registration office issued (the `id=` of its link).
+    pub conac_id: Field<String>,
+    /// The 党政机关网站标识 image, a file of the site's `static/` (gongkai ships none).
+    pub conac_image: Field<String>,
+    /// The "我为政府网站找错" entry, when it is not the national platform's default.
+    pub error_report_url: Field<String>,
 }
 
 /// The three kinds of window R4 requires.
@@ -328,6 +334,10 @@ pub struct RuleSettings {
     pub progress_due_day: Spanned<u32>,
     pub publication_working_days: Spanned<u32>,
     pub strict: bool,
+    /// The inspection limit for news-type columns, in days without an update (§9).
+    pub stale_days: Spanned<u32>,
+    /// How many days before an inspection limit `column-stale` warns.
+    pub stale_margin_days: Spanned<u32>,
 }
 
 impl Default for RuleSettings {
@@ -342,6 +352,8 @@ impl Default for RuleSettings {
             progress_due_day: at(10),
             publication_working_days: at(20),
             strict: false,
+            stale_days: at(14),
+            stale_margin_days: at(4),
         }
     }
 }
@@ -375,6 +387,8 @@ pub struct Programme {
     /// The plan's phases, with their dates and what each must deliver.
     pub phases: Vec<Phase>,
     pub disclosure: Disclosure,
+    /// The day the programme ended: from then on the column is a record, not judged stale.
+    pub closed: Field<crate::date::Date>,
 }
 
 impl Programme {

@@ -94,7 +94,7 @@ pub const REQUIRED_FIELD: &Rule = &error(
 pub const INVALID_VALUE: &Rule = &error(
     "invalid-value",
     "数据正确性（SPEC §4）",
-    "类型或数值不对：金额为负、金额超出 1 万亿或小数位多于分、年份不在 2000–2100、完成比例超出 0–100 或比上月低、完成时限早于开工日期、资金来源编号不存在、网址不是完整的 http(s) 网址、`theme` 不是文件夹名",
+    "类型或数值不对：金额为负、金额超出 1 万亿或小数位多于分、年份不在 2000–2100、完成比例超出 0–100 或比上月低、完成时限早于开工日期、资金来源编号不存在、网址不是完整的 http(s) 网址（监督举报窗口的 `url` 也可以是 `mailto:`、`tel:`）、`theme` 不是文件夹名、ICP 备案号、公安机关备案号或网站标识码不合备案系统的格式（信息里写明格式）",
     "按提示改正数值",
 );
 pub const UNKNOWN_REFERENCE: &Rule = &error(
@@ -202,6 +202,12 @@ pub const TEMPLATE: &Rule = &error(
     "主题模板出错：`themes/` 里覆盖的模板有语法错误，或用了不存在的变量",
     "按信息改正那个模板，或删掉它改用内置模板",
 );
+pub const BROKEN_LINK: &Rule = &error(
+    "broken-link",
+    "SPEC §9：链接可用（政府网站检查指标：链接不可用扣分）",
+    "正文或字段里的链接指向本站不存在的页面、锚点或文件（包括还没到发布日期的记录、写错的附件名）；生成全部页面后逐个核对。外部网站的链接不检查，`gongkai check --links` 列出它们",
+    "改成存在的地址（信息里写明了链接在哪个页面、按本站地址解析成了什么），或删掉这个链接；链接定时发布的记录的，等那天再加",
+);
 
 // ---------------------------------------------------------------- warnings
 
@@ -239,6 +245,20 @@ pub const DEADLINE_OVERDUE: &Rule = &warning(
     "完成时限已过，项目还没有完工",
     "项目标“逾期未完成”；完工后改标“逾期完工”和晚了几天",
     Some("逾期未完成"),
+);
+pub const COLUMN_STALE: &Rule = &warning(
+    "column-stale",
+    "SPEC §9：政府网站检查指标（国办秘函〔2019〕19号）“首页不更新”“栏目不更新”",
+    "有在建项目时，首页或项目清单 `stale_days`（默认 14）天没有新内容，或政策文件、采购公告 6 个月没有新内容；提前 `stale_margin_days`（默认 4）天提醒，信息里写明哪天超过期限。`programme.closed` 之后不再提醒",
+    "—（只提醒网站管理员）",
+    None,
+);
+pub const COLUMN_EMPTY: &Rule = &warning(
+    "column-empty",
+    "SPEC §9：政府网站检查指标“空白栏目”",
+    "栏目页面（项目清单、政策文件、采购公告）一条内容也没有",
+    "—（只提醒网站管理员）",
+    None,
 );
 pub const CALENDAR_YEAR: &Rule = &warning(
     "calendar-year",
@@ -279,11 +299,14 @@ pub const ALL: &[&Rule] = &[
     RECORD_REMOVED,
     LEDGER_TAMPERED,
     TEMPLATE,
+    BROKEN_LINK,
     PROGRESS_MISSING,
     PROGRESS_LATE,
     PUBLICATION_LATE,
     NOTICE_WINDOW,
     DEADLINE_OVERDUE,
+    COLUMN_STALE,
+    COLUMN_EMPTY,
     CALENDAR_YEAR,
     UNKNOWN_FIELD,
 ];

@@ -526,6 +526,37 @@ impl Sink for Memory {
     }
 }
 
+/// Keeps nothing but the paths it was given: `check` renders into it to judge the pages a build
+/// would write.
+#[derive(Default)]
+pub struct Discard {
+    paths: Mutex<HashSet<String>>,
+}
+
+impl Sink for Discard {
+    fn put(&self, path: &str, _: &[u8]) -> io::Result<()> {
+        safe_join(Path::new(""), path)?;
+        self.paths
+            .lock()
+            .map_err(|_| io::Error::other("poisoned"))?
+            .insert(path.to_string());
+        Ok(())
+    }
+
+    fn put_with(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        write(&mut io::sink())?;
+        self.put(path, &[])
+    }
+
+    fn has(&self, path: &str) -> bool {
+        self.paths.lock().is_ok_and(|p| p.contains(path))
+    }
+}
+
 /// Puts the folder `staging` in place of `output` in one step; afterwards `staging` holds the
 /// previous output (if there was one).
 #[cfg(target_os = "linux")]

@@ -138,9 +138,6 @@ const TAGS: &[&str] = &[
     "pubname",
     "pubphone",
     "pubaddr",
-    "sitecode",
-    "icp",
-    "police",
     "chname",
     "chphone",
     "chaddr",
@@ -165,16 +162,18 @@ const TAGS: &[&str] = &[
     "noticetitle",
 ];
 
+/// The spec site with markup in every free-text value. (The registration numbers of the
+/// footer take only their registries' formats, so markup there is an error: tests/spot.rs.)
 fn hostile_site() -> Site {
     let site = Site::from_fixture("spec-site");
     let p = |t: &str| toml_str(&payload(t));
     site.write(
         "config.toml",
         format!(
-            "title = {}\ndescription = {}\n[publisher]\nname = {}\nphone = {}\naddress = {}\nsite_code = {}\nicp = {}\npolice_record = {}\nemail = {}\n\
+            "title = {}\ndescription = {}\n[publisher]\nname = {}\nphone = {}\naddress = {}\nsite_code = \"4402320000\"\nicp = \"粤ICP备2022000000号-1\"\npolice_record = \"粤公网安备 44023202000000号\"\nemail = {}\n\
              [[channels.feedback]]\nname = {}\nphone = {}\naddress = {}\nnote = {}\nemail = {}\nurl = {}\n\
              [[channels.discipline]]\nname = \"纪委\"\nphone = \"12388\"\n[[channels.audit]]\nname = \"审计局\"\nphone = \"1\"\n",
-            p("title"), p("description"), p("pubname"), p("pubphone"), p("pubaddr"), p("sitecode"), p("icp"), p("police"),
+            p("title"), p("description"), p("pubname"), p("pubphone"), p("pubaddr"),
             toml_str(&format!("x{}@ruyuan.gov.cn", payload("email"))),
             p("chname"), p("chphone"), p("chaddr"), p("chnote"),
             toml_str(&format!("a{}@ruyuan.gov.cn", payload("chemail"))),
@@ -293,7 +292,9 @@ fn every_value_from_content_is_escaped_in_every_page_and_exact_in_the_json() {
             let src = tag.split('"').nth(1).unwrap_or("");
             assert!(
                 tag.starts_with(" src=\"")
-                    && (src.ends_with("site.js") || src.ends_with("search.js")),
+                    && (src.ends_with("site.js")
+                        || src.ends_with("search.js")
+                        || src.ends_with("modes.js")),
                 "{path}: a script that is not the theme's: <script{}",
                 &tag[..tag.len().min(60)]
             );

@@ -173,7 +173,7 @@ const CASES: &[Case] = &[
     }),
     (
         "deadline-overdue",
-        "2022-09-20",
+        "2022-09-15",
         &["deadline-overdue"],
         |s| s.replace(P, "completed = 2022-08-25", "completed = 2022-09-30"),
     ),
@@ -219,6 +219,19 @@ const CASES: &[Case] = &[
             "\"date\":\"2022-05-23\"",
             "\"date\":\"2022-05-24\"",
         );
+    }),
+    ("broken-link", "2023-06-01", &["broken-link"], |s| {
+        s.replace(
+            P,
+            "required, not empty.",
+            "required, not empty.\n\n批复原文见[县政府批复](../../documents/decision-2022-16/)。",
+        )
+    }),
+    // The notices column: six months without a new notice on 11 November, the documents
+    // column at risk from 19 November (its six months end on the 23rd).
+    ("column-stale", "2022-11-20", &["column-stale"], |_| {}),
+    ("column-empty", "2023-06-01", &["column-empty"], |s| {
+        s.remove("content/notices")
     }),
     ("template", "2023-06-01", &["template"], |s| {
         s.replace("config.toml", "theme = \"default\"", "theme = \"broken\"");

@@ -44,7 +44,12 @@ fn assert_imported(site: &Site) {
         assert!(text.contains(want), "{want} in:\n{text}");
     }
     let f = site.findings("2022-06-15");
-    let about: Vec<_> = f.iter().filter(|f| f.file == NEW).collect();
+    // Findings about the project itself (a column's staleness may point at its newest record,
+    // which this project now is).
+    let about: Vec<_> = f
+        .iter()
+        .filter(|f| f.file == NEW && !f.rule.starts_with("column-"))
+        .collect();
     assert!(
         about.is_empty(),
         "the imported project is complete: {about:#?}"

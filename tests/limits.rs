@@ -39,7 +39,7 @@ fn amounts_near_the_decimal_limit_are_invalid_values_not_panics() {
     site.replace(NOTICE, "amount = 150 ", "amount = 7e28 ");
     let f = findings_without_panic(&site);
     let source = invalid(&f, "content/programme.toml", "sources[1].amount");
-    assert_eq!(source.line, Some(11));
+    assert_eq!(source.line, Some(12));
     assert!(source.message.contains("1 万亿"), "{}", source.message);
     assert_eq!(invalid(&f, PROJECT, "funding.central").line, Some(18));
     assert_eq!(invalid(&f, NOTICE, "amount").line, Some(9));

@@ -30,9 +30,9 @@ fn fund_sum_mismatch_on_amounts_and_shares() {
     assert_eq!(
         got,
         [
-            (Some(11), Some("sources[1].amount")),
-            (Some(21), Some("categories[1].shares.central")),
-            (Some(27), Some("categories[2].shares.central")),
+            (Some(12), Some("sources[1].amount")),
+            (Some(22), Some("categories[1].shares.central")),
+            (Some(28), Some("categories[2].shares.central")),
         ],
         "{f:#?}"
     );
@@ -46,7 +46,7 @@ fn fund_overrun_names_the_category_and_the_projects() {
     let o = only(&f, "fund-overrun");
     assert_eq!(
         (o.file.as_str(), o.line),
-        ("content/programme.toml", Some(20))
+        ("content/programme.toml", Some(21))
     );
     assert!(
         o.message.contains(PROJECT) && o.message.contains("超出 0.01"),

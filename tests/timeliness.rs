@@ -41,10 +41,23 @@ fn the_marker_fixture_raises_every_warning_where_it_belongs() {
                 "content/notices/award-county-service-center.md",
                 "public_until"
             ),
+            // The home page's newest item is the tender of 29 September, the project
+            // column's the cold store's August report: both idle more than two weeks while
+            // projects are being built.
+            expect(
+                "column-stale",
+                "content/notices/tender-cold-store.md",
+                "published"
+            ),
             expect(
                 "notice-window",
                 "content/notices/tender-cold-store.md",
                 "public_until"
+            ),
+            expect(
+                "column-stale",
+                "content/projects/cold-store/progress/2022-08.md",
+                "published"
             ),
             expect("publication-late", &format!("{CSC}/index.md"), "published"),
             expect(

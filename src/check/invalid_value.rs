@@ -26,6 +26,8 @@ fn bad<T>(file: &str, f: &Spanned<T>, path: impl Into<String>, message: String) 
 fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     config(&site.config, &mut out);
+    let line = |n: u32| site.sources.line(&site.config.file, n);
+    super::registration::check(&site.config, &line, &mut out);
     let known_sources: Vec<&str> = site
         .programme
         .as_ref()
@@ -62,19 +64,24 @@ fn config(c: &Config, out: &mut Vec<Diagnostic>) {
     }
     for kind in ChannelKind::ALL {
         for ch in c.channels.of(kind) {
+            // A web page, or a mail or phone link: what a reader's browser can open as a way
+            // to reach the channel. Anything else is wrong as written, whatever the site holds.
             if let Some(url) = &ch.url
-                && !is_web_address(&url.value)
+                && !super::registration::valid_channel_url(&url.value)
             {
-                out.push(bad(
-                    &c.file,
-                    url,
-                    format!("{}.url", ch.path),
-                    format!(
-                        "{} 的网址 “{}” 要以 https:// 或 http:// 开头",
-                        kind.label(),
-                        url.value
-                    ),
-                ));
+                out.push(
+                    bad(
+                        &c.file,
+                        url,
+                        format!("{}.url", ch.path),
+                        format!(
+                            "{} 的网址 “{}” 要以 https:// 或 http:// 开头（也可以是 mailto:邮箱 或 tel:电话号码）",
+                            kind.label(),
+                            url.value
+                        ),
+                    )
+                    .hint("例如 url = \"https://www.12388.gov.cn/\"；只有电话或邮箱的，写在 phone 或 email 里"),
+                );
             }
             if let Some(email) = &ch.email
                 && !is_email(&email.value)

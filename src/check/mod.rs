@@ -3,6 +3,9 @@
 //! adding it to `RULES` and nothing else.
 
 mod backdated;
+pub mod broken_link;
+mod column_empty;
+mod column_stale;
 mod contractor_mismatch;
 mod credit_code;
 mod date_order;
@@ -22,6 +25,7 @@ mod progress_missing;
 mod prohibited_use;
 mod publication_late;
 mod record_removed;
+pub mod registration;
 mod required_field;
 mod silent_change;
 mod unknown_reference;
@@ -69,6 +73,8 @@ pub const CHECKS: &[Check] = &[
     silent_change::RULE,
     record_removed::RULE,
     ledger_tampered::RULE,
+    column_stale::RULE,
+    column_empty::RULE,
 ];
 
 /// What the money checks could not judge, in the webmaster's words: sources without a fixed

@@ -7,6 +7,7 @@
 pub mod ledger;
 pub mod programme;
 pub mod project;
+pub mod staleness;
 pub mod timeliness;
 mod totals;
 
@@ -14,6 +15,7 @@ use rayon::prelude::*;
 
 pub use programme::{PhaseState, ProgrammeFacts, SourceFacts, TargetFacts};
 pub use project::{Lateness, ProjectFacts, Status};
+pub use staleness::{ColumnFacts, ColumnKind, Idle, Staleness};
 pub use timeliness::{MonthState, Publication, Timeliness, Window, WindowKind};
 pub use totals::{Tally, Totals};
 
@@ -31,6 +33,10 @@ pub struct Ctx {
     pub progress_due_day: u32,
     /// R6: working days allowed between a record's creation and its publication.
     pub publication_working_days: u32,
+    /// §9: days a news-type column may go without an update.
+    pub stale_days: u32,
+    /// §9: days before an inspection limit that `column-stale` warns.
+    pub stale_margin_days: u32,
 }
 
 impl Ctx {
@@ -44,6 +50,8 @@ impl Ctx {
             calendar: WorkingCalendar::with_extra(&holidays, &workdays),
             progress_due_day: site.config.rules.progress_due_day.value,
             publication_working_days: site.config.rules.publication_working_days.value,
+            stale_days: site.config.rules.stale_days.value,
+            stale_margin_days: site.config.rules.stale_margin_days.value,
         }
     }
 
@@ -54,6 +62,8 @@ impl Ctx {
             calendar: WorkingCalendar::official(),
             progress_due_day: 10,
             publication_working_days: 20,
+            stale_days: 14,
+            stale_margin_days: 4,
         }
     }
 }
@@ -99,6 +109,8 @@ pub struct Derived {
     pub programme: ProgrammeFacts,
     /// What the publication ledger means for this build (SPEC §7).
     pub ledger: ledger::LedgerFacts,
+    /// How recently each column was updated, against the inspection limits (§9).
+    pub staleness: Staleness,
 }
 
 /// Derives every fact of `site` as of `ctx.as_of`.
@@ -130,6 +142,7 @@ pub fn derive(site: &Site, ctx: Ctx) -> Derived {
     let totals = Totals::new(site, as_of, &listed, &projects, &documents, &notices);
     let programme = programme::facts(site, as_of, &projects);
     let ledger = ledger::facts(site, as_of, &documents, &projects, &notices);
+    let staleness = Staleness::new(site, &ctx, &projects, &documents, &notices);
     Derived {
         ctx,
         projects,
@@ -139,6 +152,7 @@ pub fn derive(site: &Site, ctx: Ctx) -> Derived {
         totals,
         programme,
         ledger,
+        staleness,
     }
 }
 

@@ -26,6 +26,9 @@ pub enum Timeliness {
     /// Its report is there but could not be read, or has no valid `published` date: its own
     /// finding says so, and nothing more can be said of the month until it is fixed.
     Unreadable,
+    /// A report for a month after the project was completed: none was owed, so it is shown and
+    /// not judged.
+    Extra,
 }
 
 impl Timeliness {
@@ -37,6 +40,7 @@ impl Timeliness {
             Timeliness::Missing => "missing",
             Timeliness::NotDue => "not-due",
             Timeliness::Unreadable => "unreadable",
+            Timeliness::Extra => "extra",
         }
     }
 }
@@ -65,7 +69,7 @@ pub fn progress_months(p: &Project, site: &Site, ctx: &Ctx) -> Vec<MonthState> {
     };
     // Reports are sorted by month: one pass over both.
     let mut reports = p.progress.iter().enumerate().peekable();
-    start
+    let mut months: Vec<MonthState> = start
         .month()
         .through(last)
         .map(|month| {
@@ -94,7 +98,21 @@ pub fn progress_months(p: &Project, site: &Site, ctx: &Ctx) -> Vec<MonthState> {
                 paid: Money::ZERO,
             }
         })
-        .collect()
+        .collect();
+    // Reports published for months after completion (a final account, say) are shown too.
+    for (i, r) in reports {
+        let published = val(&r.published).is_some_and(|d| *d <= ctx.as_of);
+        if r.month > last && published && months.last().is_none_or(|m| m.month != r.month) {
+            months.push(MonthState {
+                month: r.month,
+                due: progress_due(r.month, ctx),
+                report: Some(i),
+                state: Timeliness::Extra,
+                paid: Money::ZERO,
+            });
+        }
+    }
+    months
 }
 
 /// When a record was made, when it had to be public by (R6), and when it was.
@@ -278,6 +296,69 @@ mod tests {
                 // Published after the as-of date: not there yet, and not due until 13 September.
                 ("2022-08".into(), None, Timeliness::Missing),
                 ("2022-09".into(), None, Timeliness::NotDue),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_report_after_completion_is_shown_and_not_judged() {
+        let (site, _) = site(&[
+            ("config.toml", ""),
+            (
+                "content/projects/a/index.md",
+                "+++
+start = 2022-06-01
+completed = 2022-07-20
++++
+x
+",
+            ),
+            (
+                "content/projects/a/progress/2022-06.md",
+                "+++
+published = 2022-07-05
++++
+",
+            ),
+            (
+                "content/projects/a/progress/2022-07.md",
+                "+++
+published = 2022-08-05
++++
+",
+            ),
+            (
+                "content/projects/a/progress/2022-10.md",
+                "+++
+published = 2023-01-20
++++
+",
+            ),
+            (
+                "content/projects/a/progress/2022-11.md",
+                "+++
+published = 2023-09-01
++++
+",
+            ),
+        ]);
+        let months = progress_months(
+            &site.projects[0],
+            &site,
+            &Ctx::at(Date::parse("2023-06-01").unwrap()),
+        );
+        let seen: Vec<(String, Option<usize>, Timeliness)> = months
+            .iter()
+            .map(|m| (m.month.to_string(), m.report, m.state))
+            .collect();
+        // No month between completion and the extra report is owed; the one published after
+        // the as-of date is not there yet.
+        assert_eq!(
+            seen,
+            [
+                ("2022-06".into(), Some(0), Timeliness::OnTime),
+                ("2022-07".into(), Some(1), Timeliness::OnTime),
+                ("2022-10".into(), Some(2), Timeliness::Extra),
             ]
         );
     }

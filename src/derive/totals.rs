@@ -93,7 +93,7 @@ impl Totals {
                     Timeliness::OnTime => t.on_time += 1,
                     Timeliness::Late => t.late += 1,
                     Timeliness::Missing => t.missing += 1,
-                    Timeliness::NotDue | Timeliness::Unreadable => {}
+                    Timeliness::NotDue | Timeliness::Unreadable | Timeliness::Extra => {}
                 }
             }
         }

@@ -14,6 +14,15 @@ use crate::money::{display_decimal, parse_decimal};
 /// in the ledger's entries (as reasons), never compared.
 pub const LEDGER_KEYS: [&str; 3] = ["corrections", "withdrawn", "withdrawn_reason"];
 
+/// Front-matter keys that steer the checks and disclose nothing (no page shows them): the
+/// programme's `closed`, written when it ends, tells `check` to stop judging the column stale.
+pub const CHECK_KEYS: [&str; 1] = ["closed"];
+
+/// Whether a front-matter key is part of what a record discloses.
+fn disclosed(key: &str) -> bool {
+    !LEDGER_KEYS.contains(&key) && !CHECK_KEYS.contains(&key)
+}
+
 /// The key the Markdown body is kept under.
 pub const BODY: &str = "body";
 
@@ -34,7 +43,7 @@ pub enum Canon {
 pub fn record(table: &DeTable, body: Option<&str>) -> Canon {
     let mut fields: Vec<(String, Canon)> = table
         .iter()
-        .filter(|(k, _)| !LEDGER_KEYS.contains(&k.get_ref().as_ref()))
+        .filter(|(k, _)| disclosed(k.get_ref()))
         .map(|(k, v)| (k.get_ref().to_string(), from_toml(v.get_ref())))
         .collect();
     if let Some(body) = body {
@@ -49,7 +58,7 @@ pub fn write_record(table: &DeTable, body: Option<&str>, out: &mut String) {
     let mut fields: Vec<(&str, Option<&DeValue>)> = table
         .iter()
         .map(|(k, v)| (k.get_ref().as_ref(), Some(v.get_ref())))
-        .filter(|(k, _)| !LEDGER_KEYS.contains(k))
+        .filter(|(k, _)| disclosed(k))
         .collect();
     if body.is_some() {
         fields.retain(|(k, _)| *k != BODY);

@@ -25,6 +25,9 @@ pub fn config(mut t: Table, d: &mut Diags) -> Config {
             site_code: p.string("site_code", d),
             icp: p.string("icp", d),
             police_record: p.string("police_record", d),
+            conac_id: p.string("conac_id", d),
+            conac_image: p.string("conac_image", d),
+            error_report_url: p.string("error_report_url", d),
         };
         p.finish(d);
     }
@@ -57,6 +60,27 @@ pub fn config(mut t: Table, d: &mut Diags) -> Config {
         }
         if let Some(v) = day("publication_working_days", d, 365) {
             c.rules.publication_working_days = v;
+        }
+        if let Some(v) = day("stale_days", d, 366) {
+            c.rules.stale_days = v;
+        }
+        if let Some(v) = r.integer("stale_margin_days", d) {
+            if (0..=c.rules.stale_days.value as i64 - 1).contains(&v.value) {
+                c.rules.stale_margin_days = v.map(|v| v as u32);
+            } else {
+                d.push(
+                    Diagnostic::new(
+                        INVALID_VALUE,
+                        &c.file,
+                        format!(
+                            "stale_margin_days 应为 0 到 {} 之间的整数（比 stale_days 小）",
+                            c.rules.stale_days.value - 1
+                        ),
+                    )
+                    .span(v.line, v.col, v.width)
+                    .field("rules.stale_margin_days"),
+                );
+            }
         }
         c.rules.strict = r.boolean("strict", d).is_some_and(|b| b.value);
         r.finish(d);
@@ -208,6 +232,7 @@ pub fn programme(mut t: Table, d: &mut Diags) -> Programme {
         allowed_uses: t.strings("allowed_uses", d),
         description: t.string("description", d),
         disclosure: disclosure(&mut t, None, d),
+        closed: t.date("closed", d),
         ..Programme::default()
     };
     p.prohibited_terms = t

@@ -38,6 +38,8 @@ pub struct Rendered {
     pub written: usize,
     /// Files copied as they are: (source, output path).
     pub assets: Vec<Asset>,
+    /// Every generated page's links, anchors and head metadata, read back.
+    pub crawl: crate::links::Crawl,
 }
 
 /// Why a site could not be rendered.
@@ -69,7 +71,55 @@ struct PageMeta {
     section: &'static str,
     /// The section's name, for the column meta tag government portals read.
     column: &'static str,
+    /// The kind of column, for the `ColumnType` meta tag.
+    column_type: &'static str,
+    /// For the `Keywords` meta tag, comma-separated.
+    keywords: String,
     canonical: Option<String>,
+    /// What a record page says of itself in its head (`ArticleTitle`, `PubDate`,
+    /// `ContentSource`); none on other pages.
+    article: Option<Article>,
+}
+
+/// The head metadata of a record page (政府网站网页设计规范).
+#[derive(Serialize)]
+struct Article {
+    title: String,
+    /// `YYYY-MM-DD HH:MM`: records are dated by the day, so the time is 00:00 China time.
+    pubdate: Option<String>,
+    /// Who published it: the document's issuer, else the column's publisher.
+    source: String,
+}
+
+fn pubdate(d: &Option<views::DateView>) -> Option<String> {
+    d.as_ref().map(|d| format!("{} 00:00", d.iso))
+}
+
+/// Keywords from the values that name a record, each once, without blanks.
+fn keywords<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for w in words.into_iter().map(str::trim) {
+        if !w.is_empty() && !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out.join(",")
+}
+
+/// The head of a project page: keywords and what it says of itself.
+fn project_head(site: &views::SiteView, p: &views::ProjectView) -> (String, Article) {
+    (
+        keywords([
+            p.name.as_str(),
+            p.category.label.as_str(),
+            p.contractor.name.as_str(),
+        ]),
+        Article {
+            title: p.name.clone(),
+            pubdate: pubdate(&p.published),
+            source: site.publisher.name.clone(),
+        },
+    )
 }
 
 fn template_error(e: impl std::fmt::Display) -> RenderError {
@@ -118,20 +168,37 @@ pub fn render(
     );
     opts.progress.stage("生成页面", jobs.len());
     let pages: Vec<(String, String, &'static str)> = jobs.iter().map(|j| r.describe(*j)).collect();
-    // Each thread renders pages, hands them to the sink and gathers their search tokens.
-    let postings = jobs
+    // Each thread renders pages, hands them to the sink and gathers their search tokens and
+    // what their links lead to.
+    let (postings, mut read_back) = jobs
         .par_iter()
         .enumerate()
-        .try_fold(search::Postings::default, |mut postings, (id, job)| {
-            let (file, html) = r.render(*job, cache)?;
-            if job.searchable() {
-                postings.add(id as u32, &html);
-            }
-            sink.put(&file, html.as_bytes())?;
-            opts.progress.inc(1);
-            Ok::<_, RenderError>(postings)
-        })
-        .try_reduce(search::Postings::default, |a, b| Ok(a.merge(b)))?;
+        .try_fold(
+            || (search::Postings::default(), Vec::new()),
+            |(mut postings, mut read_back), (id, job)| {
+                let (file, html) = r.render(*job, cache)?;
+                if job.searchable() {
+                    postings.add(id as u32, &html);
+                }
+                read_back.push(crate::links::PageLinks::read(
+                    &pages[id].0,
+                    job.template(),
+                    r.record(*job),
+                    &html,
+                ));
+                sink.put(&file, html.as_bytes())?;
+                opts.progress.inc(1);
+                Ok::<_, RenderError>((postings, read_back))
+            },
+        )
+        .try_reduce(
+            || (search::Postings::default(), Vec::new()),
+            |(a, mut x), (b, y)| {
+                x.extend(y);
+                Ok((a.merge(b), x))
+            },
+        )?;
+    read_back.sort_by(|a, b| a.path.cmp(&b.path));
     crate::progress::timing("render: pages", t);
     let t = std::time::Instant::now();
     opts.progress.stage("开放数据", 1);
@@ -166,6 +233,10 @@ pub fn render(
     Ok(Rendered {
         written: theme.files.len() + jobs.len() + extra.len() + data_files,
         assets: theme.assets,
+        crawl: crate::links::Crawl {
+            base_url: opts.base_url.clone(),
+            pages: read_back,
+        },
     })
 }
 
@@ -187,13 +258,16 @@ pub fn render_project_page(
     let t = std::time::Instant::now();
     let theme = prepare(site, &site_view)?;
     crate::progress::timing("page: theme", t);
-    let meta = page_meta(
+    let mut meta = page_meta(
         opts.base_url.as_deref(),
         &project.url,
         Some(pages::PROJECTS),
         &project.name,
         &project.summary,
     );
+    let (words, article) = project_head(&site_view, &project);
+    meta.keywords = words;
+    meta.article = Some(article);
     html(
         &theme.tera,
         pages::PROJECTS.records.map_or("", |r| r.0),
@@ -221,7 +295,13 @@ fn page_meta(
     let depth = path.matches('/').count();
     PageMeta {
         title: title.to_string(),
-        description: description.to_string(),
+        // Every page describes itself (the design rules' `Description`): by its title when
+        // nothing longer was written.
+        description: if description.trim().is_empty() {
+            title.to_string()
+        } else {
+            description.to_string()
+        },
         path: path.to_string(),
         root: if depth == 0 {
             "./".into()
@@ -230,7 +310,10 @@ fn page_meta(
         },
         section: section.map_or("none", |s| s.key),
         column: section.unwrap_or(pages::HOME).name,
+        column_type: section.unwrap_or(pages::HOME).column_type(),
+        keywords: String::new(),
         canonical: base_url.map(|_| absolute(base_url, path)),
+        article: None,
     }
 }
 
@@ -282,6 +365,22 @@ impl Renderer<'_> {
         (path, title, page.kind())
     }
 
+    /// The record a page shows, for findings about its links.
+    fn record(&self, page: Page) -> Option<(crate::links::RecordKind, String)> {
+        use crate::links::RecordKind;
+        let m = self.model;
+        match page {
+            Page::Record(s, i) if s == pages::PROJECTS => {
+                Some((RecordKind::Project, m.projects[i].id.clone()))
+            }
+            Page::Record(s, i) if s == pages::DOCUMENTS => {
+                Some((RecordKind::Document, m.documents[i].id.clone()))
+            }
+            Page::Record(_, i) => Some((RecordKind::Notice, m.notices[i].id.clone())),
+            _ => None,
+        }
+    }
+
     /// The page's head: its place, title and description.
     fn meta(&self, page: Page) -> PageMeta {
         let m = self.model;
@@ -314,6 +413,49 @@ impl Renderer<'_> {
             &title,
             &description,
         );
+        let site = &m.site;
+        match page {
+            Page::Record(s, i) if s == pages::PROJECTS => {
+                let (words, article) = project_head(site, &m.projects[i]);
+                meta.keywords = words;
+                meta.article = Some(article);
+            }
+            Page::Record(s, i) if s == pages::DOCUMENTS => {
+                let d = &m.documents[i];
+                meta.keywords = keywords([
+                    d.title.as_str(),
+                    d.kind.label.as_str(),
+                    d.number.as_deref().unwrap_or(""),
+                    d.issuer.as_deref().unwrap_or(""),
+                ]);
+                meta.article = Some(Article {
+                    title: d.title.clone(),
+                    pubdate: pubdate(&d.published),
+                    source: d
+                        .issuer
+                        .clone()
+                        .unwrap_or_else(|| site.publisher.name.clone()),
+                });
+            }
+            Page::Record(_, i) => {
+                let n = &m.notices[i];
+                meta.keywords = keywords([
+                    n.title.as_str(),
+                    n.kind.label.as_str(),
+                    n.project.as_ref().map_or("", |p| p.name.as_str()),
+                    n.supplier.as_deref().unwrap_or(""),
+                ]);
+                meta.article = Some(Article {
+                    title: n.title.clone(),
+                    pubdate: pubdate(&n.published),
+                    source: site.publisher.name.clone(),
+                });
+            }
+            _ => {
+                meta.keywords =
+                    keywords([meta.column, site.programme.as_str(), site.title.as_str()]);
+            }
+        }
         if page == Page::NotFound {
             // Served at any address: links start from the site's own path.
             meta.root = match &self.base_url {
@@ -381,14 +523,22 @@ impl Renderer<'_> {
             Page::Section(s) if s == pages::DATA => c.insert("site_sources", &m.funds.sources),
             Page::Section(s) if s == pages::CHANGES => c.insert("changes", &m.changes),
             Page::Section(s) if s == pages::SEARCH => {
-                let link = |url: &str, title: &str| views::LinkRow {
-                    url: url.to_string(),
-                    title: title.to_string(),
-                };
-                let documents: Vec<views::LinkRow> =
-                    m.documents.iter().map(|d| link(&d.url, &d.title)).collect();
-                let notices: Vec<views::LinkRow> =
-                    m.notices.iter().map(|n| link(&n.url, &n.title)).collect();
+                let link =
+                    |url: &str, title: &str, published: &Option<views::DateView>| views::LinkRow {
+                        url: url.to_string(),
+                        title: title.to_string(),
+                        published: published.clone(),
+                    };
+                let documents: Vec<views::LinkRow> = m
+                    .documents
+                    .iter()
+                    .map(|d| link(&d.url, &d.title, &d.published))
+                    .collect();
+                let notices: Vec<views::LinkRow> = m
+                    .notices
+                    .iter()
+                    .map(|n| link(&n.url, &n.title, &n.published))
+                    .collect();
                 c.insert("projects", &m.rows);
                 c.insert("documents", &documents);
                 c.insert("notices", &notices);

@@ -105,6 +105,26 @@ pub const SEARCH: &Section = &Section {
     in_nav: false,
 };
 
+impl Section {
+    /// The kind of column it is, for the `ColumnType` meta tag government-site tools read
+    /// (政府网站网页设计规范): the overview is the column's home page, projects and their monthly
+    /// progress are work news (工作动态), documents are policy (政策文件), notices are
+    /// announcements (通知公告).
+    pub fn column_type(&self) -> &'static str {
+        match self.key {
+            "home" => "首页",
+            "projects" => "工作动态",
+            "documents" => "政策文件",
+            "notices" => "通知公告",
+            "funds" => "资金信息",
+            "supervision" => "互动交流",
+            "data" | "changes" => "数据发布",
+            "search" => "站内搜索",
+            _ => "专题专栏",
+        }
+    }
+}
+
 /// Every section, in navigation order.
 pub const SECTIONS: &[&Section] = &[
     HOME,

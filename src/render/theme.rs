@@ -54,6 +54,10 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/static/search.js"),
     ),
     (
+        "modes.js",
+        include_bytes!("../../themes/default/static/modes.js"),
+    ),
+    (
         "favicon.svg",
         include_bytes!("../../themes/default/static/favicon.svg"),
     ),

@@ -31,7 +31,7 @@ pub use project::{
     ProjectRow, ProjectView, RowContractor, TargetView, TimelineEntry,
 };
 pub use records::{DocRef, DocumentGroup, DocumentView, NoticeView, WindowView};
-pub use site::{ChannelGroup, ChannelView, PublisherView, SiteView};
+pub use site::{ChannelGroup, ChannelView, ConacView, PublisherView, SiteView};
 
 #[derive(Serialize, Clone, Debug)]
 pub struct DateView {
@@ -81,6 +81,7 @@ pub struct Labelled {
 pub struct LinkRow {
     pub url: String,
     pub title: String,
+    pub published: Option<DateView>,
 }
 
 fn owned(f: &Field<String>) -> Option<String> {
@@ -378,6 +379,7 @@ impl<'a> Builder<'a> {
                 .unwrap_or_default(),
             url: format!("projects/{}/", p.id),
             name: owned(&p.name).unwrap_or_default(),
+            published: opt_date(&p.published),
         }
     }
 }

@@ -21,6 +21,7 @@ pub struct ProjectRef {
     pub number: String,
     pub url: String,
     pub name: String,
+    pub published: Option<DateView>,
 }
 
 #[derive(Serialize, Debug)]
@@ -35,6 +36,8 @@ pub struct ProjectView {
     /// Every decision that approved it, the first included.
     pub decisions: Vec<DocRef>,
     pub published: Option<DateView>,
+    /// When its newest public monthly report was published, if after the project itself.
+    pub updated: Option<DateView>,
     pub start: Option<DateView>,
     pub deadline: Option<DateView>,
     pub completed: Option<DateView>,
@@ -170,6 +173,7 @@ pub struct ProjectRow {
     pub status: Labelled,
     pub flags: Vec<&'static str>,
     pub withdrawn: bool,
+    pub published: Option<DateView>,
 }
 
 #[derive(Serialize, Debug)]
@@ -196,6 +200,7 @@ impl ProjectRow {
             status: p.status.clone(),
             flags: p.flags.clone(),
             withdrawn: p.withdrawn.is_some(),
+            published: p.published.clone(),
         }
     }
 }
@@ -288,6 +293,13 @@ impl Builder<'_> {
                 )
                 .collect(),
             published: opt_date(&p.published),
+            updated: f
+                .reports
+                .iter()
+                .filter_map(|i| val(&p.progress[*i].published).copied())
+                .max()
+                .filter(|d| val(&p.published).is_none_or(|own| d > own))
+                .map(date),
             start: opt_date(&p.start),
             deadline: opt_date(&p.deadline),
             completed: opt_date(&p.completed)
@@ -472,6 +484,7 @@ impl Builder<'_> {
                 Timeliness::Missing => Lateness::ProgressMissing.marker(),
                 Timeliness::NotDue => "未到期",
                 Timeliness::Unreadable => "无法读取",
+                Timeliness::Extra => "完工后公开",
             },
             due_by_now: !matches!(m.state, Timeliness::NotDue | Timeliness::Unreadable),
             published: published.map(date),

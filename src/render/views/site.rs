@@ -5,7 +5,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{Builder, DateView, date, owned};
-use crate::model::ChannelKind;
+use crate::check::registration;
+use crate::model::{ChannelKind, text};
 
 #[derive(Serialize, Debug)]
 pub struct SiteView {
@@ -14,6 +15,8 @@ pub struct SiteView {
     pub programme: String,
     pub unit: String,
     pub base_url: Option<String>,
+    /// The host of `base_url`, for the `SiteDomain` meta tag.
+    pub domain: Option<String>,
     pub as_of: DateView,
     pub progress_due_day: u32,
     pub publication_working_days: u32,
@@ -38,7 +41,24 @@ pub struct PublisherView {
     pub address: Option<String>,
     pub site_code: Option<String>,
     pub icp: Option<String>,
+    /// Where a reader checks the ICP registration.
+    pub icp_url: &'static str,
     pub police_record: Option<String>,
+    /// Where a reader checks the public-security registration, when its number is well-formed.
+    pub police_url: Option<String>,
+    /// The 党政机关网站标识, when the site has one.
+    pub conac: Option<ConacView>,
+    /// The "我为政府网站找错" entry.
+    pub error_report_url: String,
+}
+
+/// The 党政机关网站标识: a link to the registration office's verification page, with the
+/// image the office issued when the site publishes one (gongkai ships none).
+#[derive(Serialize, Debug)]
+pub struct ConacView {
+    pub url: String,
+    /// Path of the image below the site root.
+    pub image: Option<String>,
 }
 
 #[derive(Serialize, Debug)]
@@ -69,6 +89,9 @@ impl Builder<'_> {
             programme: owned(&self.programme().name).unwrap_or_default(),
             unit: self.unit.clone(),
             base_url: base_url.map(|u| u.trim_end_matches('/').to_string()),
+            domain: base_url
+                .and_then(|u| url::Url::parse(u).ok())
+                .and_then(|u| u.host_str().map(str::to_string)),
             as_of: date(self.as_of),
             progress_due_day: ctx.progress_due_day,
             publication_working_days: ctx.publication_working_days,
@@ -87,7 +110,17 @@ impl Builder<'_> {
                 address: owned(&p.address),
                 site_code: owned(&p.site_code),
                 icp: owned(&p.icp),
+                icp_url: registration::ICP_URL,
                 police_record: owned(&p.police_record),
+                police_url: text(&p.police_record)
+                    .and_then(registration::police_digits)
+                    .map(registration::police_url),
+                conac: text(&p.conac_id).map(|id| ConacView {
+                    url: registration::conac_url(id),
+                    image: owned(&p.conac_image).map(|i| i.trim_start_matches('/').to_string()),
+                }),
+                error_report_url: owned(&p.error_report_url)
+                    .unwrap_or_else(|| registration::error_report_url(text(&p.site_code))),
             },
             channels: ChannelKind::ALL
                 .iter()

@@ -2,22 +2,28 @@
 (function () {
   "use strict";
 
-  // Larger text, remembered on this device.
+  // Reading modes for older readers — larger text, high contrast — each remembered on this
+  // device (in localStorage, never a cookie) and put on every page by the line in its head
+  // before it is drawn. Without JavaScript the buttons stay hidden and the pages read as
+  // they are.
   var html = document.documentElement;
-  var toggle = document.querySelector(".text-size");
-  function setLarge(on) {
-    html.classList.toggle("large-text", on);
-    if (toggle) toggle.setAttribute("aria-pressed", on ? "true" : "false");
-  }
-  try { setLarge(localStorage.getItem("gongkai-large-text") === "1"); } catch (e) { /* storage off */ }
-  if (toggle) {
-    toggle.hidden = false;
-    toggle.addEventListener("click", function () {
-      var on = !html.classList.contains("large-text");
-      setLarge(on);
-      try { localStorage.setItem("gongkai-large-text", on ? "1" : "0"); } catch (e) { /* storage off */ }
+  function mode(selector, cls, key) {
+    var button = document.querySelector(selector);
+    if (!button) return;
+    function show() {
+      button.setAttribute("aria-pressed", html.classList.contains(cls) ? "true" : "false");
+    }
+    button.hidden = false;
+    show();
+    button.addEventListener("click", function () {
+      var on = !html.classList.contains(cls);
+      html.classList.toggle(cls, on);
+      show();
+      try { localStorage.setItem(key, on ? "1" : "0"); } catch (e) { /* storage off: this page only */ }
     });
   }
+  mode(".text-size", "large-text", "gongkai-large-text");
+  mode(".contrast", "high-contrast", "gongkai-contrast");
 
   // The project list: sort by any column, filter by category, status and text; the state is
   // kept in the address so that it can be shared.
@@ -33,7 +39,7 @@
     sort: params.get("sort") || "",
     dir: params.get("dir") === "desc" ? "desc" : "asc"
   };
-  var keys = ["name", "category", "contractor", "funding", "disbursed", "deadline", "percent", "status"];
+  var keys = ["name", "category", "contractor", "funding", "disbursed", "deadline", "percent", "status", "published"];
   var numeric = { funding: true, disbursed: true, percent: true };
 
   function options(attr, labelAttr) {
