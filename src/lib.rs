@@ -66,8 +66,13 @@ pub struct Checked {
 
 /// Loads the site, derives its facts and checks every rule.
 pub fn check_site(opts: &Options) -> Result<Checked, LoadError> {
+    check_site_for(opts, false)
+}
+
+/// [`check_site`]; `publishing` fingerprints every record even before a ledger exists.
+fn check_site_for(opts: &Options, publishing: bool) -> Result<Checked, LoadError> {
     let t = std::time::Instant::now();
-    let loaded = load::load_with(&opts.root, &opts.progress)?;
+    let loaded = load::load_with(&opts.root, &opts.progress, publishing)?;
     timing("load", t);
     let t = std::time::Instant::now();
     opts.progress.stage("检查规则", 1);
@@ -227,7 +232,7 @@ fn run_with(
     cache: &mut ViewCache,
     record: bool,
 ) -> Result<Outcome, RunError> {
-    let mut checked = check_site(opts).map_err(RunError::Load)?;
+    let mut checked = check_site_for(opts, record).map_err(RunError::Load)?;
     if checked.report.has_errors() {
         return Ok(Outcome {
             checked,

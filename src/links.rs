@@ -96,7 +96,26 @@ fn decode_entities(raw: &str) -> String {
     out
 }
 
-/// Reads the tags of a page.
+/// Where the raw text of a `<script>`, `<style>`, `<textarea>` or `<title>` ends: at its closing
+/// tag, however it is capitalised (found without copying the rest of the page).
+fn raw_text_end(html: &str, from: usize, tag: &str) -> usize {
+    let b = html.as_bytes();
+    let mut i = from;
+    while let Some(off) = html[i..].find("</") {
+        let at = i + off;
+        let name = at + 2;
+        if b.len() >= name + tag.len()
+            && b[name..name + tag.len()].eq_ignore_ascii_case(tag.as_bytes())
+        {
+            return at;
+        }
+        i = at + 2;
+    }
+    html.len()
+}
+
+/// Reads the tags of a page. Only `id`, `name`, `href` and `src` are decoded; other attributes
+/// are stepped over without copying them.
 fn scan(html: &str) -> Scan {
     let b = html.as_bytes();
     let mut out = Scan::default();
@@ -122,9 +141,9 @@ fn scan(html: &str) -> Scan {
             i += 1;
             continue;
         }
-        let tag = html[i + 1..j].to_ascii_lowercase();
+        let tag = &html[i + 1..j];
+        let is = |name: &str| tag.eq_ignore_ascii_case(name);
         // Its attributes.
-        let mut attrs: Vec<(String, String)> = Vec::new();
         loop {
             while j < b.len() && (b[j].is_ascii_whitespace() || b[j] == b'/') {
                 j += 1;
@@ -138,11 +157,11 @@ fn scan(html: &str) -> Scan {
             {
                 j += 1;
             }
-            let name = html[start..j].to_ascii_lowercase();
+            let name = &html[start..j];
             while j < b.len() && b[j].is_ascii_whitespace() {
                 j += 1;
             }
-            let mut value = String::new();
+            let mut raw = "";
             if j < b.len() && b[j] == b'=' {
                 j += 1;
                 while j < b.len() && b[j].is_ascii_whitespace() {
@@ -151,43 +170,48 @@ fn scan(html: &str) -> Scan {
                 if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
                     let quote = b[j];
                     let from = j + 1;
-                    j = from;
-                    while j < b.len() && b[j] != quote {
-                        j += 1;
-                    }
-                    value = decode_entities(&html[from..j.min(b.len())]);
+                    j = from
+                        + b[from..]
+                            .iter()
+                            .position(|c| *c == quote)
+                            .unwrap_or(b.len() - from);
+                    raw = &html[from..j];
                     j += 1;
                 } else {
                     let from = j;
                     while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
                         j += 1;
                     }
-                    value = decode_entities(&html[from..j]);
+                    raw = &html[from..j];
                 }
             }
             if name.is_empty() {
                 j += 1;
-            } else {
-                attrs.push((name, value));
+                continue;
             }
-        }
-        for (name, value) in &attrs {
-            match name.as_str() {
-                "id" => out.ids.push(value.clone()),
-                "name" if tag == "a" => out.ids.push(value.clone()),
-                "name" if tag == "meta" => out.metas.push(value.clone()),
-                "href" | "src" if seen.insert(value.clone()) => out.links.push(value.clone()),
-                _ => {}
+            let value = || decode_entities(raw);
+            if name.eq_ignore_ascii_case("id") {
+                out.ids.push(value());
+            } else if name.eq_ignore_ascii_case("name") {
+                if is("a") {
+                    out.ids.push(value());
+                } else if is("meta") {
+                    out.metas.push(value());
+                }
+            } else if name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src") {
+                let v = value();
+                if seen.insert(v.clone()) {
+                    out.links.push(v);
+                }
             }
         }
         i = j.min(b.len());
         // The text of these is not markup.
-        if matches!(tag.as_str(), "script" | "style" | "textarea" | "title") {
-            let close = format!("</{tag}");
-            i += html[i..]
-                .to_ascii_lowercase()
-                .find(&close)
-                .unwrap_or(html.len() - i);
+        if let Some(raw) = ["script", "style", "textarea", "title"]
+            .into_iter()
+            .find(|t| is(t))
+        {
+            i = raw_text_end(html, i, raw);
         }
     }
     out
@@ -203,10 +227,18 @@ impl PageLinks {
     ) -> PageLinks {
         let s = scan(html);
         let lines = |v: Vec<String>| {
-            v.iter()
-                .map(|x| x.replace(['\n', '\r', '\t'], ""))
-                .collect::<Vec<_>>()
-                .join("\n")
+            let mut out = String::new();
+            for (n, x) in v.iter().enumerate() {
+                if n > 0 {
+                    out.push('\n');
+                }
+                if x.contains(['\n', '\r', '\t']) {
+                    out.push_str(&x.replace(['\n', '\r', '\t'], ""));
+                } else {
+                    out.push_str(x);
+                }
+            }
+            out
         };
         PageLinks {
             path: path.to_string(),

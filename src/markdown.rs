@@ -255,7 +255,7 @@ fn spelled(c: char) -> String {
 /// The text without the characters no page may hold (they can only come from character
 /// references, which `scan` reports).
 fn without_forbidden(text: String) -> String {
-    if text.contains(is_forbidden) {
+    if crate::source::forbidden_at(&text).is_some() {
         text.chars().filter(|c| !is_forbidden(*c)).collect()
     } else {
         text

@@ -169,7 +169,10 @@ impl Site {
 /// it discloses.
 #[derive(Clone, Debug, Default)]
 pub struct Disclosure {
-    /// SHA-256 of the record's canonical content; `None` for a file that did not parse.
+    /// Whether the record's file parsed (a record that did not is kept as a placeholder).
+    pub read: bool,
+    /// SHA-256 of the record's canonical content; `None` for a file that did not parse, and
+    /// for every record when the site has no ledger and is not being published.
     pub hash: Option<crate::ledger::Hash>,
     /// `[[corrections]]`: why the content was changed after it was published.
     pub corrections: Vec<Correction>,

@@ -80,23 +80,34 @@ pub fn is_forbidden(c: char) -> bool {
 /// The first forbidden character of a text ([`is_forbidden`]): 1-based line and column (in
 /// characters), and the character.
 pub fn forbidden_char(text: &str) -> Option<(u32, u32, char)> {
-    // Every forbidden character starts with one of these bytes: a quick scan finds candidates.
-    let candidate = |b: &u8| {
-        (*b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r')) || matches!(*b, 0x7f | 0xc2 | 0xef)
-    };
-    let bytes = text.as_bytes();
+    let at = forbidden_at(text)?;
+    let c = text[at..].chars().next()?;
+    let before = &text[..at];
+    let line = 1 + before.matches('\n').count();
+    let start = before.rfind('\n').map_or(0, |n| n + 1);
+    let col = 1 + text[start..at].chars().count();
+    Some((line as u32, col as u32, c))
+}
+
+/// The byte offset of the first forbidden character, read from the UTF-8 bytes: C0 controls
+/// but tab and line ends, DEL, the C1 controls (C2 80–C2 9F) and U+FFFE, U+FFFF (EF BF BE/BF).
+/// Chinese text is full of EF lead bytes (full-width punctuation); only EF BF BE/BF stop here.
+pub fn forbidden_at(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
     let mut from = 0;
-    while let Some(i) = bytes[from..].iter().position(candidate) {
+    while let Some(i) = b[from..].iter().position(|b| {
+        (*b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r')) || matches!(*b, 0x7f | 0xc2 | 0xef)
+    }) {
         let at = from + i;
-        let c = text[at..].chars().next()?;
-        if is_forbidden(c) {
-            let before = &text[..at];
-            let line = 1 + before.matches('\n').count();
-            let start = before.rfind('\n').map_or(0, |n| n + 1);
-            let col = 1 + text[start..at].chars().count();
-            return Some((line as u32, col as u32, c));
+        let hit = match b[at] {
+            0xc2 => b.get(at + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+            0xef => b.get(at + 1) == Some(&0xbf) && matches!(b.get(at + 2), Some(0xbe | 0xbf)),
+            _ => true,
+        };
+        if hit {
+            return Some(at);
         }
-        from = at + c.len_utf8();
+        from = at + 1;
     }
     None
 }
@@ -258,6 +269,15 @@ mod tests {
             decode(b"ok\n\xFF\xFF\xFF"),
             Err(DecodeError::Unknown { line: 2 })
         );
+    }
+
+    #[test]
+    fn the_byte_scan_agrees_with_the_definition_for_every_character() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let text = format!("乳源，{c}（）");
+            let expected = is_forbidden(c).then_some("乳源，".len());
+            assert_eq!(forbidden_at(&text), expected, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

@@ -226,7 +226,7 @@ fn site_records(
             notices[i].public,
         ));
     }
-    out.retain(|r| disclosure(site, r.at).is_some_and(|d| d.hash.is_some()));
+    out.retain(|r| disclosure(site, r.at).is_some_and(|d| d.read));
     out.sort_by(|a, b| a.key.cmp(&b.key));
     out.dedup_by(|a, b| a.key == b.key);
     out

@@ -225,7 +225,6 @@ impl Derived {
 #[cfg(test)]
 pub(crate) mod testing {
     //! Small sites built in memory for tests of derived facts and rules.
-    use crate::load::load;
     use crate::model::Site;
 
     /// Loads a site from (path, text) pairs written into a temporary folder.
@@ -242,7 +241,10 @@ pub(crate) mod testing {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, text).unwrap();
         }
-        let mut loaded = load(dir.path()).unwrap();
+        // Fingerprinted as a publish reads them: these sites are also published in tests.
+        let mut loaded =
+            crate::load::load_with(dir.path(), &crate::progress::Progress::default(), true)
+                .unwrap();
         // The texts stay with the site, for the lines findings quote after the folder is gone.
         for (path, text) in files {
             loaded.site.sources.insert_text(path, text);
@@ -254,6 +256,28 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::natural_key;
+    use crate::progress::Progress;
+
+    #[test]
+    fn records_are_fingerprinted_only_where_a_ledger_or_a_publish_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("content/documents/d.md");
+        std::fs::create_dir_all(doc.parent().unwrap()).unwrap();
+        std::fs::write(dir.path().join("config.toml"), "").unwrap();
+        std::fs::write(&doc, "+++\nkind = \"other\"\ntitle = \"通知\"\n+++\n正文\n").unwrap();
+        let hash = |publishing: bool| {
+            let loaded =
+                crate::load::load_with(dir.path(), &Progress::default(), publishing).unwrap();
+            let d = &loaded.site.documents[0].disclosure;
+            assert!(d.read);
+            d.hash
+        };
+        assert_eq!(hash(false), None, "a build without a ledger");
+        let published = hash(true);
+        assert!(published.is_some(), "a publish");
+        std::fs::write(dir.path().join(crate::ledger::FILE), "").unwrap();
+        assert_eq!(hash(false), published, "a build beside a ledger");
+    }
 
     #[test]
     fn county_numbers_sort_as_people_count() {

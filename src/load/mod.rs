@@ -68,6 +68,7 @@ pub fn load_project(
         sources: SourceMap::new(root),
         progress: Progress::default(),
         allow: crate::attachments::allowed(&[]),
+        fingerprints: true,
     };
     let rel = format!("content/projects/{id}");
     if !root.join(&rel).is_dir() {
@@ -79,11 +80,13 @@ pub fn load_project(
 
 /// Loads the site at `root`.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
-    load_with(root, &Progress::default())
+    load_with(root, &Progress::default(), false)
 }
 
-/// [`load`], counting project folders on `progress`.
-pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> {
+/// [`load`], counting project folders on `progress`. Records are fingerprinted (their
+/// [`Disclosure::hash`](crate::model::Disclosure)) when the site has a ledger to compare them
+/// with, or when `publishing` (a publish checks that no file changed since it was read).
+pub fn load_with(root: &Path, progress: &Progress, publishing: bool) -> Result<Loaded, LoadError> {
     if !root.is_dir() {
         return Err(LoadError(format!("找不到站点文件夹 {}", root.display())));
     }
@@ -101,6 +104,7 @@ pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, LoadError> 
         sources: SourceMap::new(root),
         progress: progress.clone(),
         allow: crate::attachments::allowed(&[]),
+        fingerprints: publishing || root.join(crate::ledger::FILE).exists(),
     };
 
     let config = match l.read("config.toml")? {
@@ -177,6 +181,8 @@ struct Loader<'r> {
     progress: Progress,
     /// The types of file published beside the records (config's `[attachments]`).
     allow: Vec<String>,
+    /// Whether records are fingerprinted for the ledger (see [`load_with`]).
+    fingerprints: bool,
 }
 
 thread_local! {
@@ -313,6 +319,14 @@ impl<'r> Loader<'r> {
         read: impl FnOnce(toml_reader::Table, &mut Vec<Diagnostic>) -> T,
         placeholder: impl FnOnce() -> T,
     ) -> T {
+        // Most files parse as written: read them from this one parse, and leave the repair
+        // (which parses again for each error it mends) to those that do not.
+        let doc = TomlDoc::new(rel, kind, text, first_line);
+        doc.set_unit(&self.unit);
+        doc.set_fingerprints(self.fingerprints);
+        if let Some(table) = doc.parse() {
+            return read(doc.root(&table), &mut self.out);
+        }
         let repaired = repair::repair(rel, kind, text, first_line, &self.unit);
         if !repaired.diagnostics.is_empty() {
             self.broken.insert(rel.to_string());
@@ -328,6 +342,7 @@ impl<'r> Loader<'r> {
             first_line,
         );
         doc.set_unit(&self.unit);
+        doc.set_fingerprints(self.fingerprints);
         match doc.parse() {
             Some(table) => read(doc.root(&table), &mut self.out),
             None => self.broken(rel, placeholder()),
@@ -378,6 +393,7 @@ impl<'r> Loader<'r> {
             sources: SourceMap::new(self.root),
             progress: self.progress.clone(),
             allow: self.allow.clone(),
+            fingerprints: self.fingerprints,
         }
     }
 

@@ -505,7 +505,10 @@ pub fn notice(id: String, mut t: Table, body: Body, d: &mut Diags) -> Notice {
 /// the fingerprint of everything else the record discloses. SPEC §7's example writes `withdrawn`
 /// under the last `[[corrections]]`: it is read there too.
 fn disclosure(t: &mut Table, body: Option<&Body>, d: &mut Diags) -> Disclosure {
-    let hash = crate::ledger::content_hash(t.raw(), body.map(|b| b.markdown.as_str()));
+    let hash = t
+        .doc()
+        .fingerprints()
+        .then(|| crate::ledger::content_hash(t.raw(), body.map(|b| b.markdown.as_str())));
     let mut withdrawn = t.date("withdrawn", d);
     let mut withdrawn_reason = t.string("withdrawn_reason", d);
     let corrections = t
@@ -526,7 +529,8 @@ fn disclosure(t: &mut Table, body: Option<&Body>, d: &mut Diags) -> Disclosure {
         })
         .collect();
     Disclosure {
-        hash: Some(hash),
+        read: true,
+        hash,
         corrections,
         withdrawn,
         withdrawn_reason,

@@ -29,6 +29,8 @@ pub struct TomlDoc<'a> {
     index: LineIndex,
     /// The programme's unit, for the decimal places an amount may have.
     unit: Cell<&'static str>,
+    /// Whether records read from it are fingerprinted (see [`TomlDoc::set_fingerprints`]).
+    fingerprints: Cell<bool>,
 }
 
 impl<'a> TomlDoc<'a> {
@@ -40,7 +42,18 @@ impl<'a> TomlDoc<'a> {
             first_line,
             index: LineIndex::new(text),
             unit: Cell::new("万元"),
+            fingerprints: Cell::new(true),
         }
+    }
+
+    /// Whether the records read from this text get the SHA-256 of their canonical content:
+    /// only a ledger compares it, so a build of a site without one leaves it out.
+    pub fn set_fingerprints(&self, on: bool) {
+        self.fingerprints.set(on);
+    }
+
+    pub fn fingerprints(&self) -> bool {
+        self.fingerprints.get()
     }
 
     /// Amounts in this text are in `unit` (the programme's): they may have as many decimal
