@@ -24,6 +24,7 @@ pub mod markdown;
 pub mod model;
 pub mod money;
 pub mod progress;
+pub mod publish;
 pub mod render;
 pub mod rules;
 pub mod serve;
@@ -181,7 +182,7 @@ pub struct Outcome {
     /// (their findings are in the report).
     pub rendered: Option<Rendered>,
     /// For a publish: the ledger lines the rendered site shows and the file does not hold yet.
-    pub recorded: Option<ledger::publish::Recorded>,
+    pub recorded: Option<publish::Recorded>,
     /// The generated pages' links, anchors and head metadata, when the site was rendered
     /// (broken links included: they are in the report).
     pub crawl: Option<links::Crawl>,
@@ -239,7 +240,7 @@ fn run_with(
         let site = &checked.loaded.site;
         let as_of = checked.derived.ctx.as_of;
         Some(
-            ledger::publish::record(site, &mut checked.derived, as_of)
+            publish::record(site, &mut checked.derived, as_of)
                 .map_err(|e| RunError::Load(LoadError(e)))?,
         )
     } else {
@@ -311,7 +312,29 @@ pub struct Built {
     /// Number of files written, or `None` when errors stopped the build (output untouched).
     pub written: Option<usize>,
     /// For a publish that succeeded: what it appended to the ledger.
-    pub recorded: Option<ledger::publish::Recorded>,
+    pub recorded: Option<publish::Recorded>,
+}
+
+/// What `gongkai ledger init` did.
+pub enum Initialised {
+    /// The file written.
+    Written(publish::Adopted),
+    /// The site has errors: nothing written (the findings are in the report).
+    Refused(Box<Checked>),
+}
+
+/// `gongkai ledger init`: checks the site and, when it has no error, writes its first
+/// `ledger.jsonl` (see [`publish::init`]).
+pub fn ledger_init(opts: &Options) -> Result<Initialised, String> {
+    let path = opts.root.join(ledger::FILE);
+    if path.exists() {
+        return Err(publish::already_there(&path));
+    }
+    let checked = check_site(opts).map_err(|e| e.to_string())?;
+    if checked.report.has_errors() {
+        return Ok(Initialised::Refused(Box::new(checked)));
+    }
+    publish::init(&opts.root, &checked.loaded.site, &checked.derived).map(Initialised::Written)
 }
 
 /// Checks, renders and — only if there is no error — replaces `output` with the new site.
@@ -363,7 +386,7 @@ fn build_with(opts: &Options, output: &Path, record: bool) -> Result<Built, Buil
         });
     };
     if let Some(recorded) = &outcome.recorded {
-        ledger::publish::append(&opts.root, recorded).map_err(|e| {
+        publish::append(&opts.root, recorded).map_err(|e| {
             opts.progress.finish();
             BuildError::Output(format!("{e}（网站和 {} 都未改动）", ledger::FILE))
         })?;

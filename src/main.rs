@@ -423,14 +423,14 @@ fn ledger_init(root: PathBuf, as_of: Option<Date>) -> ExitCode {
         base_url: None,
         progress: gongkai::progress::Progress::terminal(),
     };
-    let done = gongkai::ledger::publish::init(&opts);
+    let done = gongkai::ledger_init(&opts);
     opts.progress.finish();
     match done {
-        Ok(gongkai::ledger::publish::Initialised::Written {
+        Ok(gongkai::Initialised::Written(gongkai::publish::Adopted {
             count,
             withdrawn,
             head,
-        }) => {
+        })) => {
             let head = head.map_or(String::new(), |h| {
                 format!("，最新哈希 {}", &gongkai::ledger::hex(&h)[..12])
             });
@@ -441,7 +441,7 @@ fn ledger_init(root: PathBuf, as_of: Option<Date>) -> ExitCode {
             println!("以后用 gongkai publish 生成网站：新公开、更正和撤回的记录会追加在它的末尾");
             ExitCode::SUCCESS
         }
-        Ok(gongkai::ledger::publish::Initialised::Refused(checked)) => {
+        Ok(gongkai::Initialised::Refused(checked)) => {
             print(&checked.report, &checked.loaded.site.sources, Format::Text);
             eprintln!("有错误，没有建立公开记录：改正之后再运行 gongkai ledger init");
             ExitCode::from(1)

@@ -41,7 +41,7 @@ fn run(site: &Site, d: &Derived) -> Vec<Diagnostic> {
         } else {
             let changes = match (
                 ledger.record(e),
-                crate::ledger::read_record(&site.root, file(site, r.at)),
+                crate::load::read_canonical(&site.root, file(site, r.at)),
             ) {
                 (Ok(old), Ok(new)) => canon::diff(&old, &new),
                 _ => Vec::new(),

@@ -353,7 +353,7 @@ impl LedgerFacts {
             .into_par_iter()
             .map(|(i, action, reason)| {
                 let r = &self.records[i];
-                let record = crate::ledger::read_record(&site.root, file(site, r.at))?;
+                let record = crate::load::read_canonical(&site.root, file(site, r.at))?;
                 let loaded = disclosure(site, r.at).and_then(|d| d.hash);
                 if loaded != Some(crate::ledger::sha256(record.to_json().as_bytes())) {
                     return Err(format!(

@@ -4,18 +4,15 @@
 //!
 //! - [`canon`]: a record's canonical disclosed content and how two versions differ;
 //! - [`file`]: the file format, reading and checking the chain, making new lines;
-//! - [`publish`]: `gongkai publish` and `gongkai ledger init`, the only writers of the file;
 //! - [`verify`]: `gongkai verify OLD NEW`, the inspector's check of two published copies.
 //!
 //! What the ledger means for one build — which records are new, corrected or changed silently —
-//! is derived once, in `derive::ledger`, and read by the rules and the pages alike.
+//! is derived once, in `derive::ledger`, and read by the rules and the pages alike; `publish`
+//! (beside the pipeline) is the only writer of the file.
 
 pub mod canon;
 pub mod file;
-pub mod publish;
 pub mod verify;
-
-use std::path::Path;
 
 pub use canon::Canon;
 pub use file::{Action, Entry, FILE, Hash, Key, Kind, Ledger, NewEntry, hex, sha256, tagged};
@@ -32,21 +29,4 @@ pub fn content_hash(table: &toml::de::DeTable, body: Option<&str>) -> Hash {
         canon::write_record(table, body, out);
         sha256(out.as_bytes())
     })
-}
-
-/// A record's canonical content, read again from its file (for the few records a message, a
-/// page or a publish needs in full; loading keeps only the hash).
-pub fn read_record(root: &Path, file: &str) -> Result<Canon, String> {
-    let bytes = std::fs::read(root.join(file)).map_err(|e| format!("读取 {file} 失败：{e}"))?;
-    let text = crate::source::decode(&bytes).map_err(|e| format!("{file}：{}", e.message()))?;
-    let (toml, body) = if file.ends_with(".md") {
-        let split = crate::load::split_front_matter(&text).map_err(|(_, m, _)| m)?;
-        (split.toml.to_string(), Some(split.body.markdown))
-    } else {
-        (text, None)
-    };
-    let table = toml::de::DeTable::parse(&toml)
-        .map_err(|e| format!("{file}：{e}"))?
-        .into_inner();
-    Ok(canon::record(&table, body.as_deref()))
 }

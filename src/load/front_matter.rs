@@ -66,3 +66,20 @@ pub(crate) fn front_matter_fix(text: &str) -> Option<Fix> {
         _ => None,
     }
 }
+
+/// A record's canonical content, read again from its file (for the few records a message, a
+/// page or a publish needs in full; loading keeps only the hash).
+pub fn read_canonical(root: &std::path::Path, file: &str) -> Result<crate::ledger::Canon, String> {
+    let bytes = std::fs::read(root.join(file)).map_err(|e| format!("读取 {file} 失败：{e}"))?;
+    let text = crate::source::decode(&bytes).map_err(|e| format!("{file}：{}", e.message()))?;
+    let (toml, body) = if file.ends_with(".md") {
+        let split = split_front_matter(&text).map_err(|(_, m, _)| m)?;
+        (split.toml.to_string(), Some(split.body.markdown))
+    } else {
+        (text, None)
+    };
+    let table = toml::de::DeTable::parse(&toml)
+        .map_err(|e| format!("{file}：{e}"))?
+        .into_inner();
+    Ok(crate::ledger::canon::record(&table, body.as_deref()))
+}

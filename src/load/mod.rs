@@ -29,7 +29,7 @@ use toml_reader::{SYNTAX, TomlDoc};
 
 pub use bytes::{FileKind, read_bytes};
 use front_matter::front_matter_fix;
-pub(crate) use front_matter::split_front_matter;
+pub(crate) use front_matter::{read_canonical, split_front_matter};
 
 pub use crate::rules::INVALID_ID;
 

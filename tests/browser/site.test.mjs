@@ -184,7 +184,7 @@ test("no date, amount, label or table heading breaks across lines, and no headin
   for (const [site, path] of PAGES) {
     for (const width of [320, 375, 1280]) {
       const { context, page } = await open(site, path, { viewport: { width, height: 800 } });
-      const whole = await page.evaluate(linesOf, ["time, .num, .status, span.marker, .tag, .number, .id:not(.slug), .nw, thead th, .figure-value", true]);
+      const whole = await page.evaluate(linesOf, ["time, .num, .status, span.marker, .tag, .number, .docno, .id:not(.slug), .nw, thead th, .figure-value", true]);
       for (const { text, lines } of whole) {
         if (lines.length > 1) broken.push(`${site}/${path} at ${width}px: “${text}” breaks as ${JSON.stringify(lines)}`);
       }

@@ -1,17 +1,17 @@
 //! `gongkai publish` and `gongkai ledger init`: the only code that writes `ledger.jsonl`, and
-//! only at its end (`init` creates it, once).
+//! only at its end (`init` creates it, once). It reads the derived facts of one build and the
+//! ledger's file format; the pipeline in `lib.rs` calls it.
 
 use std::io::Write as _;
 use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::file::{Action, FILE, Hash, Key, Ledger, NewEntry};
 use crate::date::Date;
 use crate::derive::Derived;
 use crate::derive::ledger::{At, file, published, title};
+use crate::ledger::{Action, FILE, Hash, Key, Ledger, NewEntry};
 use crate::model::{Site, text, val};
-use crate::{Checked, Options};
 
 /// What a publish appends.
 #[derive(Debug, Clone)]
@@ -58,7 +58,7 @@ impl Recorded {
     pub fn summary(&self) -> String {
         let n = |a: Action| self.entries.iter().filter(|e| e.action == a).count();
         let head = self.head.map_or(String::new(), |h| {
-            format!("，最新哈希 {}", &super::hex(&h)[..12])
+            format!("，最新哈希 {}", &crate::ledger::hex(&h)[..12])
         });
         if self.entries.is_empty() {
             format!("公开记录 {FILE} 没有新的变化（共 {} 条{head}）", self.count)
@@ -130,35 +130,23 @@ pub fn append(root: &Path, r: &Recorded) -> Result<(), String> {
     f.sync_all().map_err(fail)
 }
 
-/// What `ledger init` did.
-pub enum Initialised {
-    /// The file written: how many entries, how many of them withdrawals, and the head.
-    Written {
-        count: usize,
-        withdrawn: usize,
-        head: Option<Hash>,
-    },
-    /// The site has errors: nothing written (the findings are in the report).
-    Refused(Box<Checked>),
+/// The ledger `ledger init` wrote: how many entries, how many of them withdrawals, and the head.
+pub struct Adopted {
+    pub count: usize,
+    pub withdrawn: usize,
+    pub head: Option<Hash>,
 }
 
-/// `gongkai ledger init`: adopts an existing column. Every public record is entered with its own
-/// declared `published` date as an `import` (the programme with its plan's date), and every
-/// withdrawal in force with its date; lines in date order, then kind and id.
-pub fn init(opts: &Options) -> Result<Initialised, String> {
-    let path = opts.root.join(FILE);
+/// `gongkai ledger init` for a checked site without errors: adopts the column. Every public
+/// record is entered with its own declared `published` date as an `import` (the programme with
+/// its plan's date), and every withdrawal in force with its date; lines in date order, then kind
+/// and id.
+pub fn init(root: &Path, site: &Site, derived: &Derived) -> Result<Adopted, String> {
+    let path = root.join(FILE);
     if path.exists() {
-        return Err(format!(
-            "{} 已经存在：公开记录建立之后只由 gongkai publish 在末尾追加，ledger init 只用于第一次",
-            path.display()
-        ));
+        return Err(already_there(&path));
     }
-    let checked = crate::check_site(opts).map_err(|e| e.to_string())?;
-    if checked.report.has_errors() {
-        return Ok(Initialised::Refused(Box::new(checked)));
-    }
-    let site = &checked.loaded.site;
-    let as_of = checked.derived.ctx.as_of;
+    let as_of = derived.ctx.as_of;
     let plan_date = site
         .programme
         .as_ref()
@@ -168,7 +156,7 @@ pub fn init(opts: &Options) -> Result<Initialised, String> {
         .filter(|d| *d <= as_of)
         .unwrap_or(as_of);
     let mut planned: Vec<(Date, Key, Action, Option<String>, &str)> = Vec::new();
-    for r in checked.derived.ledger.records.iter().filter(|r| r.visible) {
+    for r in derived.ledger.records.iter().filter(|r| r.visible) {
         let date = match r.at {
             At::Programme => plan_date,
             at => published(site, at).map_or(as_of, |p| p.value),
@@ -195,13 +183,13 @@ pub fn init(opts: &Options) -> Result<Initialised, String> {
                 date: *date,
                 action: *action,
                 key: key.clone(),
-                record: super::read_record(&site.root, file)?,
+                record: crate::load::read_canonical(&site.root, file)?,
                 reason: reason.clone(),
             })
         })
         .collect::<Result<_, String>>()?;
     let (lines, entries) = Ledger::from_bytes(b"").lines_after(0, &new);
-    let tmp = opts.root.join(format!(".{FILE}.tmp"));
+    let tmp = root.join(format!(".{FILE}.tmp"));
     let written = std::fs::write(&tmp, lines.as_bytes())
         .and_then(|()| std::fs::rename(&tmp, &path))
         .map_err(|e| format!("写入 {} 失败：{e}", path.display()));
@@ -213,9 +201,17 @@ pub fn init(opts: &Options) -> Result<Initialised, String> {
         .iter()
         .filter(|e| e.action == Action::Withdraw)
         .count();
-    Ok(Initialised::Written {
+    Ok(Adopted {
         count: entries.len(),
         withdrawn,
         head: entries.last().map(|e| e.line_hash),
     })
+}
+
+/// The refusal when `ledger.jsonl` is there already.
+pub fn already_there(path: &Path) -> String {
+    format!(
+        "{} 已经存在：公开记录建立之后只由 gongkai publish 在末尾追加，ledger init 只用于第一次",
+        path.display()
+    )
 }
