@@ -131,6 +131,8 @@ struct Document<'a> {
     comment_until: Option<&'a str>,
     url: String,
     withdrawn: Option<Withdrawn<'a>>,
+    /// How it was published late (R6), in words, when it was.
+    late: Option<&'a str>,
     /// The text, in Markdown.
     body: &'a str,
 }
@@ -194,6 +196,7 @@ pub(super) fn column_json(
                 date: &w.date.iso,
                 reason: &w.reason,
             }),
+            late: d.late.as_deref(),
             body: site
                 .document(&d.id)
                 .map_or("", |raw| raw.body.markdown.trim()),

@@ -33,7 +33,7 @@ struct ProjectJson<'a> {
     percent: Option<&'a str>,
     disbursed: &'a str,
     disbursements: Vec<DisbursementJson<'a>>,
-    /// The monthly reports published, oldest first.
+    /// The monthly reports published, and the months due without one, oldest first.
     reports: Vec<ReportJson<'a>>,
     status: &'a str,
     late: &'a [String],
@@ -70,11 +70,12 @@ struct ReportJson<'a> {
     month: &'a str,
     /// When it was due (the county's `progress_due_day`, rolled to a working day).
     due: &'a str,
-    published: &'a str,
+    /// `null` for a month that was due and has no report.
+    published: Option<&'a str>,
     percent: Option<&'a str>,
     /// Paid to the project by the end of the month, from the payments.
     disbursed: Option<&'a str>,
-    /// How the county judged it: `on-time`, `late` or `extra` (after completion).
+    /// How the county judged it: `on-time`, `late`, `missing`, or `extra` (after completion).
     state: &'a str,
 }
 
@@ -151,15 +152,14 @@ fn project_json<'a>(p: &'a ProjectView, link: &dyn Fn(&str) -> String) -> Projec
             .timeline
             .iter()
             .rev()
-            .filter_map(|m| {
-                Some(ReportJson {
-                    month: &m.month,
-                    due: &m.due.iso,
-                    published: &m.published.as_ref()?.iso,
-                    percent: m.percent.as_deref(),
-                    disbursed: m.disbursed.as_ref().map(|a| a.value.as_str()),
-                    state: m.state,
-                })
+            .filter(|m| m.published.is_some() || m.state == "missing")
+            .map(|m| ReportJson {
+                month: &m.month,
+                due: &m.due.iso,
+                published: m.published.as_ref().map(|d| d.iso.as_str()),
+                percent: m.percent.as_deref(),
+                disbursed: m.disbursed.as_ref().map(|a| a.value.as_str()),
+                state: m.state,
             })
             .collect(),
         status: &p.status.key,
