@@ -19,7 +19,7 @@ import AxeBuilder from "@axe-core/playwright";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "out");
-const SITES = { example: join(out, "example"), markers: join(out, "markers") };
+const SITES = { example: join(out, "example"), markers: join(out, "markers"), zone: join(out, "zone") };
 // Served under a sub-path, as a county portal serves its column.
 const PREFIX = "/zl/dzsw/";
 const shots = join(out, "screenshots");
@@ -121,6 +121,13 @@ const PAGES = [
   ["markers", "projects/", "project-list-with-markers"],
   ["markers", "projects/county-service-center/", "project-with-markers"],
   ["markers", "notices/award-county-service-center/", "notice-with-missed-window"],
+  ["zone", "", "zone-overview"],
+  ["zone", "counties/markers/", "zone-county"],
+  ["zone", "projects/", "zone-project-groups"],
+  ["zone", "projects/late/", "zone-project-list"],
+  ["zone", "search/", "zone-search"],
+  ["zone", "scoring/", "zone-scoring"],
+  ["zone", "data/", "zone-data"],
 ];
 
 for (const [site, path, name] of PAGES) {
@@ -320,6 +327,18 @@ test("a correction is visible on its record's page, on the changes page and in e
   const withdrawn = await open("example", "documents/training-notice-2022/", { javaScriptEnabled: false });
   assert.match(await withdrawn.page.textContent("main"), /已撤回：本记录已于 2022年7月15日 撤回/);
   await withdrawn.context.close();
+});
+
+test("zone: every county's score is explained and the pages read without JavaScript", async () => {
+  const { context, page } = await open("zone", "counties/markers/", { javaScriptEnabled: false });
+  const main = await page.textContent("main");
+  assert.match(main, /公开透明与规范评分/);
+  assert.match(main, /的建设进度逾期 \d+ 天公开/);
+  assert.match(main, /数据同步于 2026年11月25日/);
+  await page.goto(url("zone", ""));
+  await page.click("text=标注县");
+  assert.match(page.url(), /counties\/markers\/$/);
+  await context.close();
 });
 
 function htmlFiles(dir) {
