@@ -94,7 +94,7 @@ fn a_zone_of_five_counties_builds_from_folders_with_scores_pages_and_merged_data
     publish(&Site::example(), "2023-06-01", z, "ruyuan");
     publish(&yongtai(), "2021-01-20", z, "yongtai");
     publish(&Site::from_fixture("markers"), "2022-10-20", z, "markers");
-    bench_county(z, "bench-a", "12");
+    bench_county(z, "bench-a", "212");
     bench_county(z, "bench-b", "7");
     fs::write(
         z.join("zone.toml"),
@@ -142,7 +142,7 @@ fn a_zone_of_five_counties_builds_from_folders_with_scores_pages_and_merged_data
             .filter(|p| p["county"] == c)
             .count()
     };
-    assert_eq!(per_county("bench-a"), 12);
+    assert_eq!(per_county("bench-a"), 212);
     assert_eq!(per_county("bench-b"), 7);
     assert_eq!(per_county("yongtai"), 6);
     let ocds: serde_json::Value = serde_json::from_str(&read(z, "data/ocds.json")).unwrap();
@@ -169,6 +169,25 @@ fn a_zone_of_five_counties_builds_from_folders_with_scores_pages_and_merged_data
         assert!(read(z, rel).contains("<html lang=\"zh-CN\">"), "{rel}");
     }
     assert!(read(z, "search/index.html").contains("永泰县青溪云仓供应链管理有限公司"));
+    assert!(
+        z.join("public/search/meta.json").is_file(),
+        "the search index"
+    );
+    // More than one page of projects on time: pages of 200, each linking to the others.
+    let second = read(z, "projects/on-time/2/index.html");
+    assert!(second.contains("第 2 / 2 页"));
+    assert!(second.contains("<a href=\"../\">第 1 页</a>"));
+    assert!(read(z, "projects/on-time/index.html").contains("<a href=\"2/\">第 2 页</a>"));
+    let rows = |rel: &str| read(z, rel).matches("<th scope=\"row\">").count();
+    let on_time = read(z, "data/projects.csv")
+        .lines()
+        .filter(|l| l.contains(",按时,"))
+        .count();
+    assert!(on_time > 200);
+    assert_eq!(
+        rows("projects/on-time/index.html") + rows("projects/on-time/2/index.html"),
+        on_time
+    );
 }
 
 #[test]
@@ -347,6 +366,7 @@ fn a_rebuild_leaves_unchanged_files_untouched_and_a_bad_zone_file_changes_nothin
         stamp("scoring/index.html"),
         stamp("style.css"),
         stamp("data/ocds.json"),
+        stamp(".gongkai-site"),
     );
     std::thread::sleep(std::time::Duration::from_millis(20));
     assert!(zone_build(z, "2023-06-01").status.success());
@@ -354,6 +374,7 @@ fn a_rebuild_leaves_unchanged_files_untouched_and_a_bad_zone_file_changes_nothin
         stamp("scoring/index.html"),
         stamp("style.css"),
         stamp("data/ocds.json"),
+        stamp(".gongkai-site"),
     );
     assert_eq!(before, after, "unchanged files keep their inode and mtime");
 
@@ -368,4 +389,90 @@ fn a_rebuild_leaves_unchanged_files_untouched_and_a_bad_zone_file_changes_nothin
     let err = common::stderr(&out);
     assert!(err.contains("error[invalid-value]: zone.toml:8:"), "{err}");
     assert_eq!(common::tree(&z.join("public")), old);
+}
+
+/// Serves a folder, answering the first request for `data/column.json` with 503 (a server
+/// restarting): the harvest tries again.
+fn serve_flaky(root: &Path) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let addr = server.server_addr().to_ip().unwrap();
+    let root = root.to_path_buf();
+    let failed = std::sync::Arc::new(AtomicUsize::new(0));
+    let count = failed.clone();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let path = request.url().trim_start_matches('/').to_string();
+            if path == "data/column.json" && count.fetch_add(1, Ordering::SeqCst) == 0 {
+                let _ = request.respond(tiny_http::Response::empty(503));
+                continue;
+            }
+            let response = match fs::read(root.join(&path)) {
+                Ok(bytes) if !path.contains("..") => tiny_http::Response::from_data(bytes),
+                _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+            };
+            let _ = request.respond(response);
+        }
+    });
+    (format!("http://{addr}"), failed)
+}
+
+#[test]
+fn a_failed_request_is_tried_again() {
+    let zone = tempfile::tempdir().unwrap();
+    let z = zone.path();
+    let site = publish(&yongtai(), "2021-01-20", z, "yongtai-site");
+    let (url, requests) = serve_flaky(&site);
+    fs::write(
+        z.join("zone.toml"),
+        zone_toml(&[("yongtai", "永泰县", &url)]),
+    )
+    .unwrap();
+    let json = zone_json(z, "2023-06-02");
+    assert_eq!(rules_of(&json), vec![], "{json}");
+    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert!(read(z, "counties/yongtai/index.html").contains("数据同步于 2023年6月2日"));
+}
+
+#[test]
+fn every_value_a_county_or_the_zone_file_wrote_is_escaped() {
+    let zone = tempfile::tempdir().unwrap();
+    let z = zone.path();
+    let site = Site::example();
+    site.remove("ledger.jsonl");
+    let evil = "冷链<script>alert(1)</script>\\\"&'";
+    site.replace(
+        "content/projects/cold-chain/index.md",
+        "name = \"县域电商冷链物流设施建设\"",
+        &format!("name = \"{evil}\""),
+    );
+    publish(&site, "2023-06-01", z, "ruyuan");
+    fs::write(
+        z.join("zone.toml"),
+        zone_toml(&[("ruyuan", "乳源<b>瑶族</b>自治县", "ruyuan")]),
+    )
+    .unwrap();
+    assert!(zone_build(z, "2023-06-02").status.success());
+    for rel in [
+        "index.html",
+        "counties/ruyuan/index.html",
+        "projects/on-time/index.html",
+        "search/index.html",
+    ] {
+        let page = read(z, rel);
+        assert!(!page.contains("<script>alert"), "{rel}");
+        assert!(!page.contains("<b>瑶族"), "{rel}");
+        assert!(page.contains("乳源&lt;b&gt;瑶族&lt;/b&gt;自治县"), "{rel}");
+    }
+    assert!(
+        read(z, "counties/ruyuan/index.html")
+            .contains("冷链&lt;script&gt;alert(1)&lt;/script&gt;&quot;&amp;&#39;")
+    );
+    let json: serde_json::Value = serde_json::from_str(&read(z, "data/projects.json")).unwrap();
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "冷链<script>alert(1)</script>\"&'")
+    );
 }

@@ -6,7 +6,7 @@ mod charts;
 pub mod data;
 mod feeds;
 pub mod pages;
-mod search;
+pub mod search;
 pub mod theme;
 mod typeset;
 pub mod views;

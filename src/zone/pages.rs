@@ -18,6 +18,8 @@ use crate::write::Sink;
 pub const PAGE: usize = 200;
 
 const STYLE: &str = include_str!("../../themes/default/static/style.css");
+const SEARCH_JS: &str = include_str!("../../themes/default/static/search.js");
+const FAVICON: &str = include_str!("../../themes/default/static/favicon.svg");
 
 /// HTML-escapes text for element content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -188,7 +190,7 @@ impl Page<'_> {
             "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{full}</title>\n\
 <meta name=\"SiteName\" content=\"{site}\">\n<meta name=\"ColumnName\" content=\"{col}\">\n\
-<link rel=\"stylesheet\" href=\"{root}style.css\">\n</head>\n<body>\n\
+<link rel=\"icon\" href=\"{root}favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"stylesheet\" href=\"{root}style.css\">\n</head>\n<body>\n\
 <a class=\"skip-link\" href=\"#main\">跳到正文</a>\n<header class=\"site-header\">\n<div class=\"wrap\">\n\
 <p class=\"site-title\"><a href=\"{root}\">{site}</a></p>\n<p class=\"site-publisher\">主办单位：{publisher}</p>\n\
 </div>\n<nav class=\"site-nav\" aria-label=\"栏目\">\n<ul class=\"wrap\">\n",
@@ -336,7 +338,11 @@ fn project_rows(
 <th scope=\"col\">完成时限</th><th scope=\"col\">完成比例</th><th scope=\"col\">状态</th></tr></thead>\n<tbody>\n",
     );
     for (sm, pr) in projects {
-        b.push_str("<tr>");
+        if county {
+            b.push_str("<tr>");
+        } else {
+            let _ = write!(b, "<tr id=\"p-{}\">", esc(s(pr, "id")));
+        }
         if county {
             let _ = write!(
                 b,
@@ -549,40 +555,104 @@ fn project_pages(p: &Page, sums: &[Summary], sink: &dyn Sink) -> std::io::Result
     Ok(n)
 }
 
-/// `/search/`: every project's name, contractor and county in one list a browser's own 查找
-/// (Ctrl+F) searches, grouped by county; nothing needs JavaScript.
+/// Above this many projects, the search page lists counties instead of every project: each
+/// county's page lists its own.
+const SEARCH_LIST_MAX: usize = 2000;
+
+/// `/search/`: a search over every county's projects that runs in the browser (the county
+/// site's `search.js` over an index in the same format), and, without JavaScript, the list of
+/// projects (or of counties, when there are very many) for the browser's own 查找.
 fn search_page(p: &Page, sums: &[Summary]) -> String {
+    let total: usize = sums.iter().map(|s| s.projects.len()).sum();
     let mut b = String::from(
-        "<h1>查找</h1>\n<p>下面按县列出每个项目的名称、承办单位和责任人。用浏览器的“查找”（Ctrl+F，手机浏览器菜单里的“页内查找”）输入项目名称、承办单位或责任人即可找到；点项目名称打开该县专栏里的项目页。</p>\n",
+        "<h1>查找</h1>\n<form class=\"search-form\" role=\"search\" action=\"./\" method=\"get\">\n\
+<label for=\"q\">查找各县的项目（可输入项目名称、承办单位、责任人、县名或项目编号）</label>\n\
+<input id=\"q\" type=\"search\" name=\"q\" autocomplete=\"off\">\n<button type=\"submit\">查找</button>\n</form>\n\
+<div id=\"search-results\" aria-live=\"polite\"></div>\n\
+<noscript><p>查找需要浏览器启用 JavaScript。也可以在下面的列表中用浏览器的“在页面中查找”（Ctrl+F）。</p></noscript>\n\
+<section aria-labelledby=\"h-all\">\n",
     );
-    for sm in sums {
+    if total > SEARCH_LIST_MAX {
         let _ = writeln!(
             b,
-            "<h2 id=\"{id}\"><a href=\"../counties/{id}/\">{}</a></h2>",
-            esc(&sm.h.county.name),
-            id = esc(&sm.h.county.id)
+            "<h2 id=\"h-all\">各县</h2>\n<p>共 {total} 个项目。每个县的页面列出它的全部项目。</p>\n<ul>"
         );
-        if sm.projects.is_empty() {
-            b.push_str("<p>没有项目。</p>\n");
-            continue;
-        }
-        b.push_str("<ul>\n");
-        for pr in &sm.projects {
-            let name = match pr["url"].as_str().and_then(safe_url) {
-                Some(u) => format!("<a href=\"{}\">{}</a>", esc(u), esc(s(pr, "name"))),
-                None => esc(s(pr, "name")),
-            };
+        for sm in sums {
             let _ = writeln!(
                 b,
-                "<li>{name}：{}，责任人 {}，{}</li>",
-                esc(s(&pr["contractor"], "name")),
-                esc(s(&pr["contractor"], "responsible")),
-                status_label(status_of(pr))
+                "<li><a href=\"../counties/{}/#projects\">{}</a>（{} 个项目）</li>",
+                esc(&sm.h.county.id),
+                esc(&sm.h.county.name),
+                sm.projects.len()
             );
         }
         b.push_str("</ul>\n");
+    } else {
+        b.push_str("<h2 id=\"h-all\">全部项目</h2>\n");
+        for sm in sums {
+            let _ = writeln!(
+                b,
+                "<h3><a href=\"../counties/{}/\">{}</a></h3>",
+                esc(&sm.h.county.id),
+                esc(&sm.h.county.name),
+            );
+            if sm.projects.is_empty() {
+                b.push_str("<p>没有项目。</p>\n");
+                continue;
+            }
+            b.push_str("<ul>\n");
+            for pr in &sm.projects {
+                let _ = writeln!(
+                    b,
+                    "<li><a href=\"../counties/{}/#p-{}\">{}</a>：{}，责任人 {}，{}</li>",
+                    esc(&sm.h.county.id),
+                    esc(s(pr, "id")),
+                    esc(s(pr, "name")),
+                    esc(s(&pr["contractor"], "name")),
+                    esc(s(&pr["contractor"], "responsible")),
+                    status_label(status_of(pr))
+                );
+            }
+            b.push_str("</ul>\n");
+        }
     }
+    b.push_str("</section>\n<script src=\"../search.js\" defer></script>\n");
     p.html("查找", "../", "search", &b)
+}
+
+/// The search index, in the county site's format: each county page and each project (at its
+/// row on the county page), found by name, contractor, responsible person, county and id.
+fn search_index(sums: &[Summary]) -> Vec<crate::write::OutputFile> {
+    use crate::render::search;
+    let mut pages: Vec<(String, String, &'static str)> = Vec::new();
+    let mut postings = search::Postings::default();
+    for sm in sums {
+        let c = &sm.h.county;
+        let id = pages.len() as u32;
+        pages.push((format!("counties/{}/", c.id), c.name.clone(), "县"));
+        postings.add(id, &format!("<main>{} {}</main>", esc(&c.name), esc(&c.id)));
+        for pr in &sm.projects {
+            let id = pages.len() as u32;
+            pages.push((
+                format!("counties/{}/#p-{}", c.id, s(pr, "id")),
+                format!("{}（{}）", s(pr, "name"), c.name),
+                "项目",
+            ));
+            let text = [
+                s(pr, "name"),
+                s(pr, "id"),
+                s(pr, "number"),
+                s(pr, "category_name"),
+                s(&pr["contractor"], "name"),
+                s(&pr["contractor"], "responsible"),
+                &c.name,
+            ]
+            .join(" ");
+            postings.add(id, &format!("<main>{}</main>", esc(&text)));
+        }
+    }
+    let searchable = vec![true; pages.len()];
+    search::files(&pages, searchable, postings)
 }
 
 fn scoring_page(p: &Page) -> String {
@@ -784,6 +854,22 @@ pub fn write(
         .collect();
     let mut n = 0;
     sink.put("style.css", STYLE.as_bytes())?;
+    sink.put("favicon.svg", FAVICON.as_bytes())?;
+    // Served for any missing address, so its links are absolute (the zone's base_url).
+    let home = zone.base_url.as_deref().map_or_else(
+        || "/".to_string(),
+        |b| format!("{}/", b.trim_end_matches('/')),
+    );
+    let missing = format!(
+        "<h1>没有找到这个页面</h1>\n<p>地址可能写错了，或者页面已经移动。请回到<a href=\"{}\">专区首页</a>查找。</p>\n",
+        esc(&home)
+    );
+    sink.put(
+        "404.html",
+        p.html("没有找到这个页面", &esc(&home), "404", &missing)
+            .as_bytes(),
+    )?;
+    n += 2;
     sink.put("index.html", overview(&p, &sums).as_bytes())?;
     n += 2;
     for sm in &sums {
@@ -793,6 +879,12 @@ pub fn write(
     }
     n += project_pages(&p, &sums, sink)?;
     sink.put("search/index.html", search_page(&p, &sums).as_bytes())?;
+    sink.put("search.js", SEARCH_JS.as_bytes())?;
+    for f in search_index(&sums) {
+        sink.put(&f.path, &f.bytes)?;
+        n += 1;
+    }
+    n += 1;
     sink.put("scoring/index.html", scoring_page(&p).as_bytes())?;
     n += 2;
     n += data_files(&p, &sums, sink)?;

@@ -125,7 +125,7 @@ const PAGES = [
   ["zone", "counties/markers/", "zone-county"],
   ["zone", "projects/", "zone-project-groups"],
   ["zone", "projects/late/", "zone-project-list"],
-  ["zone", "search/", "zone-search"],
+  ["zone", "search/?q=%E5%86%B7%E9%93%BE", "zone-search"],
   ["zone", "scoring/", "zone-scoring"],
   ["zone", "data/", "zone-data"],
 ];
@@ -233,8 +233,8 @@ test("phones and 200 % zoom: no page scrolls sideways at 320 CSS pixels; large t
   await context.close();
 });
 
-async function searchFor(query) {
-  const { context, page, problems } = await open("example", `search/?q=${encodeURIComponent(query)}`);
+async function searchFor(query, site = "example") {
+  const { context, page, problems } = await open(site, `search/?q=${encodeURIComponent(query)}`);
   await page.waitForSelector("#search-results .search-status:not(:has-text('正在搜索'))");
   const links = await page.$$eval("#search-results .search-list a", (as) => as.map((a) => a.getAttribute("href")));
   const status = await page.textContent("#search-results .search-status");
@@ -327,6 +327,17 @@ test("a correction is visible on its record's page, on the changes page and in e
   const withdrawn = await open("example", "documents/training-notice-2022/", { javaScriptEnabled: false });
   assert.match(await withdrawn.page.textContent("main"), /已撤回：本记录已于 2022年7月15日 撤回/);
   await withdrawn.context.close();
+});
+
+test("zone: search finds a project of any county by name, contractor, responsible person or county", async () => {
+  for (const [query, target] of [
+    ["冷链物流", "counties/ruyuan/#p-cold-chain"],
+    ["韶关市鲜丰冷链物流有限公司", "counties/ruyuan/#p-cold-chain"],
+    ["标注县", "counties/markers/"],
+  ]) {
+    const { links, status } = await searchFor(query, "zone");
+    assert.ok(links.some((l) => l.endsWith(target)), `${query}: ${target} not in ${JSON.stringify(links)} (${status})`);
+  }
 });
 
 test("zone: every county's score is explained and the pages read without JavaScript", async () => {
