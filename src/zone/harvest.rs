@@ -233,6 +233,7 @@ fn rewritten(old: &[u8], new: &[u8]) -> Option<String> {
 /// Harvests one county into `dir`: returns what happened and the copy to use (the new one, or
 /// the one held, or none when the zone never had good data from it).
 pub fn sync(source: &Source, dir: &Path, today: &str) -> (Outcome, Option<Copy>) {
+    recover(dir);
     let old = held(dir);
     let column = match fetch(source, COLUMN) {
         Ok(b) => b,
@@ -294,6 +295,41 @@ pub fn sync(source: &Source, dir: &Path, today: &str) -> (Outcome, Option<Copy>)
     }
 }
 
+/// Finishes what a harvest killed while it replaced a copy left behind: the new copy half
+/// written is removed, and a copy moved aside but not yet replaced is put back.
+fn recover(dir: &Path) {
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return;
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let mut aside = Vec::new();
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&format!(".{name}.")) else {
+            continue;
+        };
+        let pid = rest.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+        if pid == Some(std::process::id()) {
+            continue;
+        }
+        if rest.starts_with("new-") {
+            let _ = fs::remove_dir_all(e.path());
+        } else if rest.starts_with("old-") {
+            aside.push(e.path());
+        }
+    }
+    for old in aside {
+        if dir.exists() {
+            let _ = fs::remove_dir_all(&old);
+        } else {
+            let _ = fs::rename(&old, dir);
+        }
+    }
+}
+
 /// Replaces the copy in `dir` in one step: written into a folder beside it, then renamed.
 fn store(dir: &Path, files: &Files, today: &str) -> std::io::Result<()> {
     let parent = dir.parent().unwrap_or(Path::new("."));
@@ -324,6 +360,20 @@ fn store(dir: &Path, files: &Files, today: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_moved_aside_by_a_harvest_that_was_killed_is_put_back() {
+        let state = tempfile::tempdir().unwrap();
+        let dir = state.path().join("ruyuan");
+        let aside = state.path().join(".ruyuan.old-999999");
+        let half = state.path().join(".ruyuan.new-999999");
+        fs::create_dir_all(&aside).unwrap();
+        fs::write(aside.join(COLUMN), "{}").unwrap();
+        fs::create_dir_all(&half).unwrap();
+        recover(&dir);
+        assert!(dir.join(COLUMN).is_file());
+        assert!(!aside.exists() && !half.exists());
+    }
 
     #[test]
     fn a_ledger_extends_another_only_when_it_holds_every_line_unchanged() {
