@@ -146,7 +146,7 @@ fn idle_state(c: &ColumnFacts, stale_days: u32) -> (State, String) {
         ),
         Idle::Crossed { crossed } => (
             State::Fail(Some(*crossed)),
-            format!("{last}；{} 起已超过{limit}没有更新", crossed.chinese()),
+            format!("{last}；{} 起已超过 {limit}没有更新", crossed.chinese()),
         ),
     }
 }

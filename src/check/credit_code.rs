@@ -30,22 +30,38 @@ fn problem(code: &str) -> Option<String> {
     if let Some(c) = chars.iter().find(|c| !ALPHABET.contains(**c)) {
         return Some(format!("含有不允许的字符“{c}”（代码中不用 I、O、Z、S、V）"));
     }
-    let sum: u32 = chars[..17]
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(c, w)| ALPHABET.find(*c).unwrap_or(0) as u32 * w)
-        .sum();
-    // Characters 9–17 are the organisation code of GB 11714, with its own check character.
+    // Characters 9–17 are the organisation code of GB 11714, with its own check character;
+    // the last one is computed over the first 17, so both are told at once.
     if let Some(why) = organisation_code_problem(&chars[8..17]) {
-        return Some(why);
+        let mut fixed = chars.clone();
+        fixed[16] = organisation_check(&chars[8..16]);
+        let last = final_check(&fixed);
+        return Some(if last == chars[17] {
+            why
+        } else {
+            format!(
+                "{why}；第 17 位改成 {} 后，最后一位应为 {last}，这里是 {}（GB 32100）",
+                fixed[16], chars[17]
+            )
+        });
     }
-    let expected = ALPHABET.as_bytes()[((31 - sum % 31) % 31) as usize] as char;
+    let expected = final_check(&chars);
     (chars[17] != expected).then(|| {
         format!(
             "校验位不对：按前 17 位，最后一位应为 {expected}，这里是 {}",
             chars[17]
         )
     })
+}
+
+/// The 18th character GB 32100 gives for the first 17.
+fn final_check(chars: &[char]) -> char {
+    let sum: u32 = chars[..17]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(c, w)| ALPHABET.find(*c).unwrap_or(0) as u32 * w)
+        .sum();
+    ALPHABET.as_bytes()[((31 - sum % 31) % 31) as usize] as char
 }
 
 /// GB 11714-1997: eight characters (digits, or capital letters counting 10–35) weighted
@@ -150,16 +166,28 @@ mod tests {
         assert!(problem("9144030070846113OT").unwrap().contains("不允许"));
         assert!(problem("91440300708461136A").unwrap().contains("应为 T"));
         // The organisation code's own check character (the 17th) changed, and the last one
-        // made to fit the new 17: only GB 11714 finds it.
+        // made to fit the new 17: only GB 11714 finds it, and the last must change with it.
         let mut chars: Vec<char> = "91440300708461136T".chars().collect();
         chars[16] = '7';
-        let sum: u32 = chars[..17]
-            .iter()
-            .zip(WEIGHTS)
-            .map(|(c, w)| ALPHABET.find(*c).unwrap() as u32 * w)
-            .sum();
-        chars[17] = ALPHABET.as_bytes()[((31 - sum % 31) % 31) as usize] as char;
+        chars[17] = final_check(&chars);
         let code: String = chars.into_iter().collect();
-        assert!(problem(&code).unwrap().contains("GB 11714"), "{code}");
+        let why = problem(&code).unwrap();
+        assert!(
+            why.contains("GB 11714") && why.contains("最后一位应为 T，这里是 X（GB 32100）"),
+            "{why}"
+        );
+        // Only the 17th mistyped, the last right for the right 17th: one fix is told.
+        let why = problem("91440300708461137T").unwrap();
+        assert!(
+            why.contains("应为 6，这里是 7（GB 11714）") && !why.contains("GB 32100"),
+            "{why}"
+        );
+        // Both wrong: the message says both fixes, so one run of check is enough.
+        let why = problem("91440300708461137A").unwrap();
+        assert!(
+            why.contains("应为 6，这里是 7（GB 11714）")
+                && why.contains("第 17 位改成 6 后，最后一位应为 T，这里是 A（GB 32100）"),
+            "{why}"
+        );
     }
 }

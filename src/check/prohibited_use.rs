@@ -115,6 +115,13 @@ pub const USES: &[Use] = &[
     },
 ];
 
+/// Phrases that carry a forbidden word but name what plans fund: the fees of lecturers and
+/// experts in a purchased training or review service are the contract's price, not the
+/// county's or contractor's staff costs; brand promotion (品牌策划、营销推广) is construction
+/// content the plans list, not paid traffic. They are allowed as if every programme listed
+/// them in `allowed_uses`; a purpose that says only 劳务费 or 推广费 is still flagged.
+const ALLOWED: &[&str] = &["讲师劳务费", "专家劳务费", "授课劳务费", "品牌推广费"];
+
 /// The uses a programme forbids, each with its words: the built-in ones it names (by name or
 /// alias), plus words it adds; a name nobody knows is a use of the programme's own, found by
 /// its name and its added words.
@@ -172,6 +179,7 @@ fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
         .iter()
         .map(|a| a.value.trim())
         .filter(|a| !a.is_empty())
+        .chain(ALLOWED.iter().copied())
         .collect();
     let find = |text: &str| {
         forbidden
@@ -282,6 +290,8 @@ mod tests {
             ("基地用地征收补偿", "征地拆迁", "征收"),
             ("运营人员五险一金", "人员经费", "五险一金"),
             ("淘宝直通车付费推广", "网络交易平台购买流量", "付费推广"),
+            ("服务中心临时人员劳务费", "人员经费", "劳务费"),
+            ("电商平台推广费", "网络交易平台购买流量", "推广费"),
         ] {
             let d = purposes(all, &[purpose]);
             assert_eq!(d.len(), 1, "{purpose}: {d:?}");
@@ -297,6 +307,8 @@ mod tests {
             "服务中心装修工程首期款",
             "农产品包装设计",
             "物流车辆购置",
+            "培训场地租赁、教材印制和讲师劳务费首期款",
+            "农村产品博览会和品牌推广费进度款",
         ] {
             assert!(purposes(all, &[fine]).is_empty(), "{fine}");
         }

@@ -50,7 +50,24 @@ fn run(site: &Site, _: &Derived) -> Vec<Diagnostic> {
             .filter(|d| val(&d.kind) == Some(&kind))
             .map(|d| d.id.as_str())
             .collect();
-        let hint = if same_kind.is_empty() {
+        // A 文号 or a title where the file's id belongs: name the id it means.
+        let meant = site.documents.iter().find(|d| {
+            let v = id.value.trim();
+            text(&d.number) == Some(v) || text(&d.title) == Some(v)
+        });
+        let hint = if let Some(d) = meant {
+            let what = if text(&d.number) == Some(id.value.trim()) {
+                "文号"
+            } else {
+                "标题"
+            };
+            format!(
+                "“{}”是 content/documents/{}.md 的{what}；这里写文件编号（文件名去掉 .md）：{}",
+                id.value.trim(),
+                d.id,
+                d.id
+            )
+        } else if same_kind.is_empty() {
             format!(
                 "先在 content/documents/ 里建一份 kind = \"{}\" 的文件",
                 kind.key()
@@ -262,5 +279,28 @@ mod tests {
             "{d:#?}"
         );
         assert!(d[0].message.contains("是一份决策文件，不是实施方案"));
+    }
+
+    #[test]
+    fn a_document_number_where_the_id_belongs_is_named() {
+        let (site, _) = site(&[
+            ("config.toml", ""),
+            (
+                "content/documents/decision-2020-56.md",
+                "+++\nkind = \"decision\"\nnumber = \"永政文〔2020〕56号\"\n+++\n",
+            ),
+            (
+                "content/projects/a/index.md",
+                "+++\ndecision = \"永政文〔2020〕56号\"\n+++\nx\n",
+            ),
+        ]);
+        let d = run(&site, &crate::check::testing::at(&site, "2022-01-01"));
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(
+            d[0].hint.as_deref(),
+            Some(
+                "“永政文〔2020〕56号”是 content/documents/decision-2020-56.md 的文号；这里写文件编号（文件名去掉 .md）：decision-2020-56"
+            )
+        );
     }
 }

@@ -103,7 +103,9 @@ pub struct Derived {
     pub projects: Vec<ProjectFacts>,
     pub documents: Vec<DocumentFacts>,
     pub notices: Vec<NoticeFacts>,
-    /// Public projects (indices) in the order pages list them: by category, start date, id.
+    /// Public projects (indices) in the order pages list them: by category, then by the
+    /// county's own project number where it wrote one (永电商〔2020〕2号 before 10号), then by
+    /// start date and id.
     pub listed: Vec<usize>,
     pub totals: Totals,
     pub programme: ProgrammeFacts,
@@ -173,9 +175,36 @@ fn listed(site: &Site, projects: &[ProjectFacts]) -> Vec<usize> {
             .and_then(|c| categories.get(c))
             .copied()
             .unwrap_or(usize::MAX);
-        (cat, val(&p.start).copied(), p.id.clone())
+        let number = crate::model::text(&p.number).map(natural_key);
+        (cat, number, val(&p.start).copied(), p.id.clone())
     });
     listed
+}
+
+/// A part of a number as people order it: runs of digits by their value, the rest as text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Part {
+    Text(String),
+    Digits(u128, usize),
+}
+
+/// The key that orders 2号 before 10号 and 〔2020〕 before 〔2021〕.
+fn natural_key(s: &str) -> Vec<Part> {
+    let mut parts = Vec::new();
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        let digit = c.is_ascii_digit();
+        let end = rest
+            .find(|ch: char| ch.is_ascii_digit() != digit)
+            .unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(end);
+        parts.push(match run.parse::<u128>() {
+            Ok(n) if digit => Part::Digits(n, run.len()),
+            _ => Part::Text(run.to_string()),
+        });
+        rest = tail;
+    }
+    parts
 }
 
 impl Derived {
@@ -219,5 +248,32 @@ pub(crate) mod testing {
             loaded.site.sources.insert_text(path, text);
         }
         (dir, loaded.site, loaded.diagnostics)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_key;
+
+    #[test]
+    fn county_numbers_sort_as_people_count() {
+        let mut numbers = vec![
+            "永电商〔2020〕10号",
+            "永电商〔2021〕1号",
+            "永电商〔2020〕2号",
+            "永电商〔2020〕02号",
+            "A-3",
+        ];
+        numbers.sort_by_key(|n| natural_key(n));
+        assert_eq!(
+            numbers,
+            [
+                "A-3",
+                "永电商〔2020〕2号",
+                "永电商〔2020〕02号",
+                "永电商〔2020〕10号",
+                "永电商〔2021〕1号"
+            ]
+        );
     }
 }

@@ -29,6 +29,8 @@ pub struct TargetFacts {
     pub achieved: Decimal,
     /// How many project targets serve it.
     pub projects: usize,
+    /// How many of those have a reported result (the others add nothing to `achieved`).
+    pub reported: usize,
 }
 
 /// Where a phase stands on the as-of date.
@@ -113,6 +115,7 @@ pub fn facts(site: &Site, as_of: Date, projects: &[ProjectFacts]) -> ProgrammeFa
             entry.planned += val(&t.target).copied().unwrap_or_default();
             if let Some(achieved) = text(&t.indicator).and_then(|i| latest.get(i)) {
                 entry.achieved += *achieved;
+                entry.reported += 1;
             }
         }
     }
@@ -214,8 +217,13 @@ mod tests {
         assert_eq!(d.programme.sources[0].pending.to_string(), "400");
         let t = &d.programme.targets[0];
         assert_eq!(
-            (t.planned.to_string(), t.achieved.to_string(), t.projects),
-            ("1500".into(), "320".into(), 2)
+            (
+                t.planned.to_string(),
+                t.achieved.to_string(),
+                t.projects,
+                t.reported
+            ),
+            ("1500".into(), "320".into(), 2, 1)
         );
         assert_eq!(d.programme.phases, [PhaseState::Current]);
         assert_eq!(

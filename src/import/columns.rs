@@ -171,11 +171,17 @@ pub(super) fn columns(
         .collect();
     // With an id column of its own (网址代码, as the exports have), 项目编号 is the number.
     let ids = cols.iter().filter(|c| *c == &Some(Col::Id)).count();
+    // 决策文件 (titles) beside 文号 (numbers), as the exports have: the same decisions written
+    // twice; the numbers are read, the titles left.
+    let decisions = cols.iter().filter(|c| *c == &Some(Col::Decision)).count();
     let cols = header
         .iter()
         .zip(cols)
         .map(|(h, c)| match c {
             Some(Col::Id) if ids > 1 && normalize_header(h) == "项目编号" => Some(Col::Number),
+            Some(Col::Decision) if decisions > 1 && normalize_header(h) == "决策文件" => {
+                Some(Col::Derived)
+            }
             other => other,
         })
         .collect();

@@ -203,13 +203,22 @@ fn project_row<'r>(
                 .ok_or(format!("项目板块“{v}”在 programme.toml 里没有"))
         })
         .transpose()?;
+    // One decision, or several in one cell separated by ；(as projects.csv writes them).
     let decision = cell(&Col::Decision)
-        .map(|v| {
-            site.documents
-                .iter()
-                .find(|d| d.id == v || text(&d.number) == Some(v) || text(&d.title) == Some(v))
-                .map(|d| d.id.clone())
-                .ok_or(format!("决策文件“{v}”找不到：写文件编号、文号或标题"))
+        .map(|cell| {
+            cell.split(['；', ';'])
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| {
+                    site.documents
+                        .iter()
+                        .find(|d| {
+                            d.id == v || text(&d.number) == Some(v) || text(&d.title) == Some(v)
+                        })
+                        .map(|d| d.id.clone())
+                        .ok_or(format!("决策文件“{v}”找不到：写文件编号、文号或标题"))
+                })
+                .collect::<Result<Vec<String>, String>>()
         })
         .transpose()?;
     let mut funding = Vec::new();
@@ -244,8 +253,15 @@ fn project_row<'r>(
     if let Some(c) = category {
         ed.set(&mut file, None, "category", Value::from(c));
     }
-    if let Some(d) = decision {
-        ed.set(&mut file, None, "decision", Value::from(d));
+    match decision.as_deref() {
+        Some([one]) => ed.set(&mut file, None, "decision", Value::from(one.as_str())),
+        Some(several @ [_, _, ..]) => ed.set(
+            &mut file,
+            None,
+            "decision",
+            Value::Array(several.iter().map(String::as_str).collect()),
+        ),
+        _ => {}
     }
     for (key, d) in [
         ("published", published),

@@ -217,6 +217,25 @@ fn check_projects(ledger: &Ledger, projects: &Value) -> Result<usize, String> {
     Ok(list.len())
 }
 
+/// Whether the decisions a record names (one id, or a list) are those of projects.json:
+/// `decisions` lists them all; a site written before that key existed has only `decision`,
+/// the first, and is compared on it.
+fn same_decisions(record: Option<&Canon>, p: &Value) -> bool {
+    let ids: Vec<&str> = match record {
+        Some(Canon::Arr(items)) => items.iter().filter_map(Canon::as_text).collect(),
+        Some(c) => c.as_text().into_iter().collect(),
+        None => Vec::new(),
+    };
+    let ids: Vec<&str> = ids.into_iter().map(str::trim).collect();
+    match p["decisions"].as_array() {
+        Some(listed) => {
+            let listed: Vec<&str> = listed.iter().filter_map(|d| d["id"].as_str()).collect();
+            ids == listed
+        }
+        None => ids.first().copied() == p["decision"].as_str(),
+    }
+}
+
 /// The first field in which a project of projects.json differs from its ledger record.
 fn disagreement(record: &Canon, p: &Value) -> Option<String> {
     let text = |c: Option<&Canon>| c.and_then(Canon::as_text).map(|s| s.trim().to_string());
@@ -228,10 +247,12 @@ fn disagreement(record: &Canon, p: &Value) -> Option<String> {
         },
         _ => a.is_none() && b.is_none(),
     };
-    let fields: [(&str, Option<&Canon>, &Value); 6] = [
+    if !same_decisions(record.get("decision"), p) {
+        return Some("decision".into());
+    }
+    let fields: [(&str, Option<&Canon>, &Value); 5] = [
         ("name", record.get("name"), &p["name"]),
         ("category", record.get("category"), &p["category"]),
-        ("decision", record.get("decision"), &p["decision"]),
         ("published", record.get("published"), &p["published"]),
         ("start", record.get("start"), &p["start"]),
         ("deadline", record.get("deadline"), &p["deadline"]),

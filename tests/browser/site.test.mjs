@@ -19,7 +19,7 @@ import AxeBuilder from "@axe-core/playwright";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "out");
-const SITES = { example: join(out, "example"), markers: join(out, "markers"), zone: join(out, "zone") };
+const SITES = { example: join(out, "example"), markers: join(out, "markers"), yongtai: join(out, "yongtai"), zone: join(out, "zone") };
 // Served under a sub-path, as a county portal serves its column.
 const PREFIX = "/zl/dzsw/";
 const shots = join(out, "screenshots");
@@ -121,6 +121,12 @@ const PAGES = [
   ["markers", "projects/", "project-list-with-markers"],
   ["markers", "projects/county-service-center/", "project-with-markers"],
   ["markers", "notices/award-county-service-center/", "notice-with-missed-window"],
+  // The second example: a county plan as written (two decisions, 21 towns, a draft, closed).
+  ["yongtai", "", "closed-programme"],
+  ["yongtai", "projects/service-center/", "project-of-two-decisions"],
+  ["yongtai", "projects/stations/", "project-in-21-towns"],
+  ["yongtai", "documents/fund-management-draft/", "draft"],
+  ["yongtai", "funds/", "funds-in-three-parts"],
   ["zone", "", "zone-overview"],
   ["zone", "counties/markers/", "zone-county"],
   ["zone", "projects/", "zone-project-groups"],

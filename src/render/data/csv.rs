@@ -90,7 +90,19 @@ pub(super) fn projects_csv(model: &Model, link: &dyn Fn(&str) -> String) -> Stri
     ]);
     let mut csv = Csv::new(&headers);
     for p in &model.projects {
-        let decision = p.decision.as_ref();
+        // Several decisions share one cell, as the flags do; import splits them again.
+        let titles = p
+            .decisions
+            .iter()
+            .map(|d| d.title.as_str())
+            .collect::<Vec<_>>()
+            .join("；");
+        let numbers = p
+            .decisions
+            .iter()
+            .filter_map(|d| d.number.as_deref())
+            .collect::<Vec<_>>()
+            .join("；");
         let url = link(&p.url);
         let flags = p.flags.join("；");
         let corrections = p.correction_count.to_string();
@@ -108,8 +120,8 @@ pub(super) fn projects_csv(model: &Model, link: &dyn Fn(&str) -> String) -> Stri
             Cell::Text(&p.id),
             Cell::Text(&p.name),
             Cell::Text(&p.category.label),
-            Cell::Text(decision.map_or("", |d| d.title.as_str())),
-            Cell::Text(decision.and_then(|d| d.number.as_deref()).unwrap_or("")),
+            Cell::Text(&titles),
+            Cell::Text(&numbers),
             Cell::Text(&p.contractor.name),
             Cell::Text(p.contractor.credit_code.as_deref().unwrap_or("")),
             Cell::Text(&p.contractor.responsible),

@@ -17,8 +17,8 @@ struct ProjectJson<'a> {
     category_name: &'a str,
     decision: Option<&'a str>,
     decision_title: Option<&'a str>,
-    /// Every decision that approved it, the first included.
-    decisions: Vec<&'a str>,
+    /// Every decision that approved the project, the first (`decision`) included.
+    decisions: Vec<DecisionJson<'a>>,
     /// 建设内容和要求, in Markdown.
     content: &'a str,
     contractor: ContractorJson<'a>,
@@ -48,6 +48,13 @@ struct ProjectJson<'a> {
 struct WithdrawnJson<'a> {
     date: &'a str,
     reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct DecisionJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    number: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -108,7 +115,15 @@ fn project_json<'a>(p: &'a ProjectView, link: &dyn Fn(&str) -> String) -> Projec
         category_name: &p.category.label,
         decision: p.decision.as_ref().map(|d| d.id.as_str()),
         decision_title: p.decision.as_ref().map(|d| d.title.as_str()),
-        decisions: p.decisions.iter().map(|d| d.id.as_str()).collect(),
+        decisions: p
+            .decisions
+            .iter()
+            .map(|d| DecisionJson {
+                id: &d.id,
+                title: &d.title,
+                number: d.number.as_deref(),
+            })
+            .collect(),
         content: &p.content,
         contractor: ContractorJson {
             name: &p.contractor.name,

@@ -305,7 +305,7 @@ fn release<'a>(
     let award_notice = p.notices.iter().find(|n| n.kind.key == "award");
     let contract_notice = p.notices.iter().find(|n| n.kind.key == "contract");
     let planning_docs = p
-        .decision
+        .decisions
         .iter()
         .map(|d| Document {
             id: d.id.clone(),

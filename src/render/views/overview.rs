@@ -55,11 +55,13 @@ pub struct ProgrammeTargetView {
     pub unit: String,
     /// The sum of the targets of the projects serving it.
     pub planned: String,
-    /// The sum of their latest results, when any project serves it.
+    /// The sum of their latest results, when any of them has reported one.
     pub achieved: Option<String>,
     /// Achieved as a share of the target, one decimal.
     pub percent: Option<String>,
     pub projects: usize,
+    /// How many of the project targets serving it have no result reported yet.
+    pub unreported: usize,
 }
 
 #[derive(Serialize, Debug)]
@@ -178,11 +180,13 @@ impl Builder<'_> {
                     target: target.map(display_decimal).unwrap_or_default(),
                     unit: owned(&t.unit).unwrap_or_default(),
                     planned: display_decimal(f.planned),
-                    achieved: (f.projects > 0).then(|| display_decimal(f.achieved)),
+                    // Nothing reported is shown as —, not as 0 achieved.
+                    achieved: (f.reported > 0).then(|| display_decimal(f.achieved)),
                     percent: target
-                        .filter(|_| f.projects > 0)
+                        .filter(|_| f.reported > 0)
                         .and_then(|t| ratio(Money(f.achieved), Money(t))),
                     projects: f.projects,
+                    unreported: f.projects - f.reported,
                 }
             })
             .collect();
@@ -213,8 +217,9 @@ impl Builder<'_> {
         OverviewView {
             description: owned(&prog.description).unwrap_or_default(),
             year: val(&prog.year).copied(),
-            plan: self.doc_ref(&prog.plan),
-            fund_rules: self.doc_ref(&prog.fund_rules),
+            // A document published later (scheduled) is not named before its day.
+            plan: self.doc_ref(&prog.plan).filter(|d| d.url.is_some()),
+            fund_rules: self.doc_ref(&prog.fund_rules).filter(|d| d.url.is_some()),
             total: self.amount(total),
             sources: funds
                 .sources
