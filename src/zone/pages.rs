@@ -805,11 +805,11 @@ fn data_files(p: &Page, sums: &[Summary], sink: &dyn Sink) -> std::io::Result<us
     sink.put("data/scores.csv", scores_csv.as_bytes())?;
     let json = serde_json::to_vec(&all).map_err(std::io::Error::other)?;
     sink.put("data/projects.json", &json)?;
-    let uri = p
-        .zone
-        .base_url
-        .as_deref()
-        .map(|b| format!("{}/data/ocds.json", b.trim_end_matches('/')));
+    // OCDS requires a URI: relative when the zone has no base_url, as a county's is.
+    let uri = p.zone.base_url.as_deref().map_or_else(
+        || "data/ocds.json".to_string(),
+        |b| format!("{}/data/ocds.json", b.trim_end_matches('/')),
+    );
     // One package: the head, then each county's releases as they are (ocids keep the county's
     // prefix), read one county at a time.
     sink.put_with("data/ocds.json", &mut |out| {
