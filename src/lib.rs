@@ -32,6 +32,7 @@ pub mod serve;
 pub mod source;
 pub mod spotcheck;
 pub mod write;
+pub mod zone;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

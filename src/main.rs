@@ -29,6 +29,9 @@ enum Command {
     /// 公开记录 ledger.jsonl：init 为已有的专栏建立公开记录
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// 省级专区：zone build 同步各县专栏的数据并生成专区网站
+    #[command(subcommand)]
+    Zone(ZoneCommand),
     /// 核对两份已发布的网站：新的一份的公开记录是否原样延续旧的一份，数据是否与公开记录一致
     Verify {
         /// 旧的一份：网站文件夹，或网站根目录的 http(s) 网址
@@ -57,6 +60,25 @@ enum Command {
     Init {
         /// 新站点的文件夹（不存在或为空）
         dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ZoneCommand {
+    /// 读专区文件，同步每个县发布的专栏数据（保存在专区文件旁的 zone-state/），评分并生成专区网站
+    Build {
+        /// 专区文件
+        #[arg(long, default_value = "zone.toml", value_name = "FILE")]
+        zone: PathBuf,
+        /// 输出文件夹，默认为专区文件旁的 public/
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// 按哪一天判断（年-月-日），默认今天（北京时间）
+        #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+        as_of: Option<Date>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
 }
 
@@ -200,6 +222,12 @@ fn main() -> ExitCode {
         Command::Publish(args) => build(args, true),
         Command::Ledger(LedgerCommand::Init { root, as_of }) => ledger_init(root, as_of),
         Command::Verify { old, new } => verify(&old, &new),
+        Command::Zone(ZoneCommand::Build {
+            zone,
+            output,
+            as_of,
+            format,
+        }) => zone_build(zone, output, as_of, format),
         Command::Import(args) => {
             let opts = gongkai::import::ImportOptions {
                 root: args.root,
@@ -290,6 +318,49 @@ fn options(common: &CommonArgs, base_url: Option<String>) -> Options {
             Format::Text => gongkai::progress::Progress::terminal(),
             Format::Json => Default::default(),
         },
+    }
+}
+
+fn zone_build(
+    zone: PathBuf,
+    output: Option<PathBuf>,
+    as_of: Option<Date>,
+    format: Format,
+) -> ExitCode {
+    let base = zone
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let opts = gongkai::zone::ZoneOptions {
+        output: output.unwrap_or_else(|| base.join("public")),
+        zone_file: zone,
+        as_of,
+    };
+    match gongkai::zone::build(&opts) {
+        Ok(built) => {
+            print(&built.report, &built.sources, format);
+            if built.written == 0 {
+                eprintln!(
+                    "专区文件有错误，未生成专区网站；{} 保持原样",
+                    opts.output.display()
+                );
+                return ExitCode::from(1);
+            }
+            eprintln!(
+                "已生成专区网站：{} 个文件写入 {}",
+                built.written,
+                opts.output.display()
+            );
+            if built.report.has_errors() {
+                eprintln!("有县的数据被拒绝，专区按保存的副本生成");
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -211,6 +211,12 @@ pub const BROKEN_LINK: &Rule = &error(
 
 // ---------------------------------------------------------------- warnings
 
+pub const COUNTY_HISTORY_REWRITTEN: &Rule = &error(
+    "county-history-rewritten",
+    "SPEC §8：省级专区同步",
+    "（省级专区）某县新发布的公开记录 `ledger.jsonl` 不再延续专区保存的副本：已公开的历史被改写。专区不接受它的新数据，保留原副本，照常生成",
+    "请该县从版本库或上次发布的网站恢复 `ledger.jsonl`，更正和撤回只用 `[[corrections]]` 追加，再重新发布；信息里写明第几行不同",
+);
 pub const PROGRESS_MISSING: &Rule = &warning(
     "progress-missing",
     "R2：每月更新项目建设进度",
@@ -260,6 +266,20 @@ pub const COLUMN_EMPTY: &Rule = &warning(
     "—（只提醒网站管理员）",
     None,
 );
+pub const COUNTY_UNREACHABLE: &Rule = &warning(
+    "county-unreachable",
+    "SPEC §8：省级专区同步",
+    "（省级专区）读不到某县发布的专栏（文件夹不存在、网站打不开或超时；网址试 3 次）；用专区保存的上次同步的数据",
+    "该县的页面和汇总表写明“数据同步于”上次同步的日期",
+    None,
+);
+pub const COUNTY_DATA_INVALID: &Rule = &warning(
+    "county-data-invalid",
+    "SPEC §8：省级专区同步",
+    "（省级专区）某县专栏的数据读不懂或自相矛盾：`data/column.json` 不是这个格式、文件与它记下的 SHA-256 不符（上传到一半）、公开记录的哈希链断了；用专区保存的上次同步的数据",
+    "该县的页面和汇总表写明“数据同步于”上次同步的日期和原因",
+    None,
+);
 pub const CALENDAR_YEAR: &Rule = &warning(
     "calendar-year",
     "官方工作日历",
@@ -298,6 +318,7 @@ pub const ALL: &[&Rule] = &[
     SILENT_CHANGE,
     RECORD_REMOVED,
     LEDGER_TAMPERED,
+    COUNTY_HISTORY_REWRITTEN,
     TEMPLATE,
     BROKEN_LINK,
     PROGRESS_MISSING,
@@ -307,6 +328,8 @@ pub const ALL: &[&Rule] = &[
     DEADLINE_OVERDUE,
     COLUMN_STALE,
     COLUMN_EMPTY,
+    COUNTY_UNREACHABLE,
+    COUNTY_DATA_INVALID,
     CALENDAR_YEAR,
     UNKNOWN_FIELD,
 ];

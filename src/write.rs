@@ -400,6 +400,13 @@ impl Staging {
         copied?;
         // The output may have been replaced while the site was rendered: decide again.
         ours(&self.output).map_err(|why| format!("不能把网站生成到这里：{why}"))?;
+        // The marker too stays the file it was, so that a copy by modification time (rsync,
+        // an upload tool) sends only what changed.
+        if let Some(old) = self.previous_file(MARKER, MARKER_TEXT.len() as u64)
+            && fs::read(&old).is_ok_and(|b| b == MARKER_TEXT.as_bytes())
+        {
+            self.relink(&old, &self.dir.join(MARKER));
+        }
         switch(&self.dir, &self.output).map_err(|e| {
             format!(
                 "把 {} 换成新生成的网站失败：{}",

@@ -3,10 +3,10 @@
 //! that no build holds every page at once; the search index is gathered on the way.
 
 mod charts;
-mod data;
+pub mod data;
 mod feeds;
 pub mod pages;
-mod search;
+pub mod search;
 pub mod theme;
 mod typeset;
 pub mod views;
@@ -221,7 +221,7 @@ pub fn render(
             extra.extend(feeds::sitemap_and_robots(&urls, base));
             extra
         },
-        || data::write(&model, &|url| r.absolute(url), sink),
+        || data::write(site, derived, &model, &|url| r.absolute(url), sink),
     );
     let data_files = data_files?;
     extra

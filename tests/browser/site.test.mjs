@@ -19,7 +19,7 @@ import AxeBuilder from "@axe-core/playwright";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "out");
-const SITES = { example: join(out, "example"), markers: join(out, "markers"), yongtai: join(out, "yongtai") };
+const SITES = { example: join(out, "example"), markers: join(out, "markers"), yongtai: join(out, "yongtai"), zone: join(out, "zone") };
 // Served under a sub-path, as a county portal serves its column.
 const PREFIX = "/zl/dzsw/";
 const shots = join(out, "screenshots");
@@ -127,6 +127,13 @@ const PAGES = [
   ["yongtai", "projects/stations/", "project-in-21-towns"],
   ["yongtai", "documents/fund-management-draft/", "draft"],
   ["yongtai", "funds/", "funds-in-three-parts"],
+  ["zone", "", "zone-overview"],
+  ["zone", "counties/markers/", "zone-county"],
+  ["zone", "projects/", "zone-project-groups"],
+  ["zone", "projects/late/", "zone-project-list"],
+  ["zone", "search/?q=%E5%86%B7%E9%93%BE", "zone-search"],
+  ["zone", "scoring/", "zone-scoring"],
+  ["zone", "data/", "zone-data"],
 ];
 
 for (const [site, path, name] of PAGES) {
@@ -232,8 +239,8 @@ test("phones and 200 % zoom: no page scrolls sideways at 320 CSS pixels; large t
   await context.close();
 });
 
-async function searchFor(query) {
-  const { context, page, problems } = await open("example", `search/?q=${encodeURIComponent(query)}`);
+async function searchFor(query, site = "example") {
+  const { context, page, problems } = await open(site, `search/?q=${encodeURIComponent(query)}`);
   await page.waitForSelector("#search-results .search-status:not(:has-text('正在搜索'))");
   const links = await page.$$eval("#search-results .search-list a", (as) => as.map((a) => a.getAttribute("href")));
   const status = await page.textContent("#search-results .search-status");
@@ -326,6 +333,29 @@ test("a correction is visible on its record's page, on the changes page and in e
   const withdrawn = await open("example", "documents/training-notice-2022/", { javaScriptEnabled: false });
   assert.match(await withdrawn.page.textContent("main"), /已撤回：本记录已于 2022年7月15日 撤回/);
   await withdrawn.context.close();
+});
+
+test("zone: search finds a project of any county by name, contractor, responsible person or county", async () => {
+  for (const [query, target] of [
+    ["冷链物流", "counties/ruyuan/#p-cold-chain"],
+    ["韶关市鲜丰冷链物流有限公司", "counties/ruyuan/#p-cold-chain"],
+    ["标注县", "counties/markers/"],
+  ]) {
+    const { links, status } = await searchFor(query, "zone");
+    assert.ok(links.some((l) => l.endsWith(target)), `${query}: ${target} not in ${JSON.stringify(links)} (${status})`);
+  }
+});
+
+test("zone: every county's score is explained and the pages read without JavaScript", async () => {
+  const { context, page } = await open("zone", "counties/markers/", { javaScriptEnabled: false });
+  const main = await page.textContent("main");
+  assert.match(main, /公开透明与规范评分/);
+  assert.match(main, /的建设进度逾期 \d+ 天公开/);
+  assert.match(main, /数据同步于 2026年11月25日/);
+  await page.goto(url("zone", ""));
+  await page.click("text=标注县");
+  assert.match(page.url(), /counties\/markers\/$/);
+  await context.close();
 });
 
 function htmlFiles(dir) {

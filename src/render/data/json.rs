@@ -19,6 +19,8 @@ struct ProjectJson<'a> {
     decision_title: Option<&'a str>,
     /// Every decision that approved the project, the first (`decision`) included.
     decisions: Vec<DecisionJson<'a>>,
+    /// 建设内容和要求, in Markdown.
+    content: &'a str,
     contractor: ContractorJson<'a>,
     funding: BTreeMap<&'a str, &'a str>,
     funding_total: &'a str,
@@ -30,6 +32,9 @@ struct ProjectJson<'a> {
     targets: Vec<TargetJson<'a>>,
     percent: Option<&'a str>,
     disbursed: &'a str,
+    disbursements: Vec<DisbursementJson<'a>>,
+    /// The monthly reports published, and the months due without one, oldest first.
+    reports: Vec<ReportJson<'a>>,
     status: &'a str,
     late: &'a [String],
     /// How many corrections the project and its reports had, and the date of the latest.
@@ -57,6 +62,28 @@ struct ContractorJson<'a> {
     name: &'a str,
     credit_code: Option<&'a str>,
     responsible: &'a str,
+}
+
+#[derive(Serialize)]
+struct DisbursementJson<'a> {
+    date: Option<&'a str>,
+    amount: &'a str,
+    source: &'a str,
+    purpose: &'a str,
+}
+
+#[derive(Serialize)]
+struct ReportJson<'a> {
+    month: &'a str,
+    /// When it was due (the county's `progress_due_day`, rolled to a working day).
+    due: &'a str,
+    /// `null` for a month that was due and has no report.
+    published: Option<&'a str>,
+    percent: Option<&'a str>,
+    /// Paid to the project by the end of the month, from the payments.
+    disbursed: Option<&'a str>,
+    /// How the county judged it: `on-time`, `late`, `missing`, or `extra` (after completion).
+    state: &'a str,
 }
 
 #[derive(Serialize)]
@@ -97,6 +124,7 @@ fn project_json<'a>(p: &'a ProjectView, link: &dyn Fn(&str) -> String) -> Projec
                 number: d.number.as_deref(),
             })
             .collect(),
+        content: &p.content,
         contractor: ContractorJson {
             name: &p.contractor.name,
             credit_code: p.contractor.credit_code.as_deref(),
@@ -125,6 +153,30 @@ fn project_json<'a>(p: &'a ProjectView, link: &dyn Fn(&str) -> String) -> Projec
             .collect(),
         percent: p.percent.as_deref(),
         disbursed: &p.disbursed.value,
+        disbursements: p
+            .disbursements
+            .iter()
+            .map(|d| DisbursementJson {
+                date: iso(&d.date),
+                amount: &d.amount.value,
+                source: &d.source,
+                purpose: &d.purpose,
+            })
+            .collect(),
+        reports: p
+            .timeline
+            .iter()
+            .rev()
+            .filter(|m| m.published.is_some() || m.state == "missing")
+            .map(|m| ReportJson {
+                month: &m.month,
+                due: &m.due.iso,
+                published: m.published.as_ref().map(|d| d.iso.as_str()),
+                percent: m.percent.as_deref(),
+                disbursed: m.disbursed.as_ref().map(|a| a.value.as_str()),
+                state: m.state,
+            })
+            .collect(),
         status: &p.status.key,
         late: &p.late,
         corrections: p.correction_count,

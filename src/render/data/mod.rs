@@ -1,18 +1,94 @@
 //! Open data in `/data/`: `projects.json` with the keys of SPEC §6, four CSV files that Excel
-//! opens with Chinese intact, and an OCDS 1.1 release package. Everything is built from the
-//! same model as the pages, so the data and the pages always agree.
+//! opens with Chinese intact, an OCDS 1.1 release package, and `column.json`, which describes
+//! the column and names every other file by its SHA-256. Everything is built from the same
+//! model as the pages, so the data and the pages always agree.
 
+pub mod column;
 mod csv;
 mod json;
 mod ocds;
 
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
 use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
 
 use super::views::{DateView, Model};
+use crate::derive::Derived;
+use crate::model::Site;
 use crate::write::Sink;
+
+/// A file's SHA-256 (hex) and size, as `column.json` names it.
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+impl Digest {
+    pub fn of(bytes: &[u8]) -> Digest {
+        Digest {
+            sha256: crate::ledger::hex(&Sha256::digest(bytes).into()),
+            bytes: bytes.len() as u64,
+        }
+    }
+}
+
+/// Passes bytes on to `inner`, hashing them on the way.
+struct Hashing<'a> {
+    inner: &'a mut dyn std::io::Write,
+    hash: Sha256,
+    bytes: u64,
+}
+
+impl std::io::Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Streams a file into the sink, and its digest into `digests`.
+fn put_hashed(
+    sink: &dyn Sink,
+    path: &str,
+    digests: &Mutex<BTreeMap<String, Digest>>,
+    write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    sink.put_with(path, &mut |out| {
+        let mut h = Hashing {
+            inner: out,
+            hash: Sha256::new(),
+            bytes: 0,
+        };
+        write(&mut h)?;
+        let digest = Digest {
+            sha256: crate::ledger::hex(&h.hash.finalize().into()),
+            bytes: h.bytes,
+        };
+        if let Ok(mut d) = digests.lock() {
+            d.insert(file_name(path).to_string(), digest);
+        }
+        Ok(())
+    })
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
 
 /// Writes every file of `/data/` except the page that documents them; returns how many.
 pub fn write(
+    site: &Site,
+    derived: &Derived,
     model: &Model,
     link: &(dyn Fn(&str) -> String + Sync),
     sink: &dyn Sink,
@@ -25,29 +101,38 @@ pub fn write(
         ("data/notices.csv", &|| csv::notices_csv(model)),
         ("data/progress.csv", &|| csv::progress_csv(model)),
     ];
+    let digests = Mutex::new(BTreeMap::new());
     // The OCDS package, the largest, streams on one thread while the others are made.
     let (ocds, others) = rayon::join(
         || {
-            sink.put_with("data/ocds.json", &mut |out| {
+            put_hashed(sink, "data/ocds.json", &digests, &mut |out| {
                 ocds::ocds_json(model, link, out)
             })
         },
         || {
-            small
-                .par_iter()
-                .try_for_each(|(path, make)| sink.put(path, make().as_bytes()))
+            small.par_iter().try_for_each(|(path, make)| {
+                let text = make();
+                if let Ok(mut d) = digests.lock() {
+                    d.insert(file_name(path).to_string(), Digest::of(text.as_bytes()));
+                }
+                sink.put(path, text.as_bytes())
+            })
         },
     );
     ocds?;
     others?;
+    let mut count = small.len() + 2;
     // The publication ledger, verbatim, as far as this build's date (SPEC §7).
-    if let Some((ledger, count)) = &model.ledger {
-        sink.put_with("data/ledger.jsonl", &mut |out| {
-            ledger.write_prefix(*count, out)
+    if let Some((ledger, entries)) = &model.ledger {
+        put_hashed(sink, "data/ledger.jsonl", &digests, &mut |out| {
+            ledger.write_prefix(*entries, out)
         })?;
-        return Ok(small.len() + 2);
+        count += 1;
     }
-    Ok(small.len() + 1)
+    let digests = digests.into_inner().unwrap_or_default();
+    let column = column::column_json(site, derived, model, &digests, link);
+    sink.put("data/column.json", column.as_bytes())?;
+    Ok(count)
 }
 
 /// A date as data formats write it: `2022-06-30`.

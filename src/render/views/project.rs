@@ -56,6 +56,8 @@ pub struct ProjectView {
     pub disbursed_percent: Option<String>,
     pub body_html: String,
     pub summary: String,
+    /// 建设内容和要求 as the county wrote it (Markdown), for the open data.
+    pub content: String,
     pub timeline: Vec<TimelineEntry>,
     pub notices: Vec<NoticeRef>,
     /// Ids of the public warning rules that apply to this project.
@@ -378,6 +380,7 @@ impl Builder<'_> {
             disbursed_percent: ratio(f.disbursed, f.funding_total),
             body_html: markdown::to_html(&p.body.markdown, 3),
             summary: markdown::summary(&p.body.markdown, 80),
+            content: p.body.markdown.trim().to_string(),
             timeline: f
                 .months
                 .iter()
