@@ -145,6 +145,29 @@ fn a_zone_of_five_counties_builds_from_folders_with_scores_pages_and_merged_data
     assert_eq!(per_county("bench-a"), 212);
     assert_eq!(per_county("bench-b"), 7);
     assert_eq!(per_county("yongtai"), 6);
+    // Whole, as each county published them: the text, the payments and every report.
+    let center = projects
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["county"] == "yongtai" && p["id"] == "service-center")
+        .unwrap();
+    assert!(
+        center["content"].as_str().is_some_and(|c| !c.is_empty()),
+        "{center}"
+    );
+    assert!(
+        center["disbursements"]
+            .as_array()
+            .is_some_and(|d| !d.is_empty()),
+        "{center}"
+    );
+    assert!(
+        center["reports"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|r| r["state"] != "missing")),
+        "{center}"
+    );
     let ocds: serde_json::Value = serde_json::from_str(&read(z, "data/ocds.json")).unwrap();
     let ocids: Vec<&str> = ocds["releases"]
         .as_array()

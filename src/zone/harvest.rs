@@ -20,6 +20,12 @@ pub const LEDGER: &str = "ledger.jsonl";
 pub const OCDS: &str = "ocds.json";
 /// The date of the harvest the copy came from.
 const SYNCED: &str = "synced.txt";
+/// What the zone keeps beside a copy, made once when the copy is stored: the projects as the
+/// pages and the score read them ([`prune`]), and each county's part of the merged
+/// projects.json and ocds.json. A rebuild reads these, not the county's files whole.
+const SHOWN_FILE: &str = "zone-shown.json";
+const PROJECTS_PART: &str = "zone-projects.part";
+const RELEASES_PART: &str = "zone-releases.part";
 
 /// A county's data, as harvested and checked. The OCDS package and the ledger stay on disk in
 /// the state folder (`dir`): the zone reads them one county at a time, when it needs them.
@@ -33,7 +39,106 @@ pub struct Copy {
     pub synced: String,
 }
 
+/// What the zone's pages and score read of a project, as it is kept; the rest (its text,
+/// payments and the reports on time) is in the county's projects.json, which the merged data
+/// carries whole.
+const SHOWN: &[&str] = &[
+    "id",
+    "number",
+    "name",
+    "category_name",
+    "decision",
+    "contractor",
+    "funding",
+    "funding_total",
+    "deadline",
+    "percent",
+    "disbursed",
+    "status",
+    "late",
+    "withdrawn",
+    "url",
+];
+
+/// A project kept in what the pages and the score read: the fields of [`SHOWN`]; the text and
+/// the targets only as present or not (a stand-in when present: the score asks no more); the
+/// reports that were late or are missing, whole (the score explains each, the pages count the
+/// missing ones).
+pub fn prune(mut p: Value) -> Value {
+    let Value::Object(o) = &mut p else { return p };
+    let present = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => !s.trim().is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        _ => false,
+    };
+    let content = present(o.get("content"));
+    let targets = o
+        .get("targets")
+        .and_then(Value::as_array)
+        .and_then(|t| t.first().cloned());
+    let reports: Vec<Value> = match o.remove("reports") {
+        Some(Value::Array(r)) => r
+            .into_iter()
+            .filter(|r| matches!(r["state"].as_str(), Some("late" | "missing")))
+            .collect(),
+        _ => Vec::new(),
+    };
+    o.retain(|k, _| SHOWN.contains(&k.as_str()));
+    if content {
+        o.insert("content".into(), Value::String("…".into()));
+    }
+    if let Some(t) = targets {
+        o.insert("targets".into(), Value::Array(vec![t]));
+    }
+    o.insert("reports".into(), Value::Array(reports));
+    p
+}
+
 impl Copy {
+    /// The county's part of the merged projects.json, or of ocds.json (see [`kept`]); made
+    /// again from its files for a copy stored before the zone kept its parts.
+    pub fn part(&self, releases: bool) -> Vec<u8> {
+        let name = if releases {
+            RELEASES_PART
+        } else {
+            PROJECTS_PART
+        };
+        if let Ok(b) = fs::read(self.dir.join(name)) {
+            return b;
+        }
+        let county = self
+            .dir
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let ocds = Value::Object(
+            [(
+                "releases".to_string(),
+                Value::Array(if releases {
+                    self.ocds_releases()
+                } else {
+                    Vec::new()
+                }),
+            )]
+            .into_iter()
+            .collect(),
+        );
+        let projects = if releases {
+            Vec::new()
+        } else {
+            self.full_projects()
+        };
+        let (_, part, rel) = kept(&county, projects, &ocds);
+        if releases { rel } else { part }
+    }
+
+    /// The county's projects as it published them, whole (for the merged projects.json).
+    pub fn full_projects(&self) -> Vec<Value> {
+        fs::read(self.dir.join(PROJECTS))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
     /// The releases of the county's OCDS package.
     pub fn ocds_releases(&self) -> Vec<Value> {
         fs::read(self.dir.join(OCDS))
@@ -135,7 +240,7 @@ fn sha(bytes: &[u8]) -> String {
 /// Parses and checks one harvest: column.json in its format, every file matching the SHA-256
 /// column.json names, the ledger's chain holding and its head the one column.json gives.
 /// Returns column.json and the projects.
-fn parse(files: &Files) -> Result<(Value, Vec<Value>), String> {
+fn parse(files: &Files) -> Result<(Value, Vec<Value>, Value), String> {
     let column: Value = serde_json::from_slice(&files.column)
         .map_err(|e| format!("data/{COLUMN} 不是有效的 JSON：{e}"))?;
     if column["format"] != super::COLUMN_FORMAT {
@@ -167,7 +272,6 @@ fn parse(files: &Files) -> Result<(Value, Vec<Value>), String> {
     if !ocds["releases"].is_array() {
         return Err(format!("data/{OCDS} 不是 OCDS 发布包（没有 releases）"));
     }
-    drop(ocds);
     if !column["ledger"].is_null() {
         named(LEDGER, &files.ledger)?;
         let ledger = Ledger::from_bytes(&files.ledger);
@@ -185,14 +289,47 @@ fn parse(files: &Files) -> Result<(Value, Vec<Value>), String> {
             ));
         }
     }
-    Ok((column, projects))
+    Ok((column, projects, ocds))
+}
+
+/// What the zone keeps beside a new copy (see [`SHOWN_FILE`]): the projects as shown, and the
+/// county's parts of the merged projects.json (withdrawn left out, each with its `county`) and
+/// ocds.json (its releases as they are), each a run of JSON values joined by commas.
+fn kept(county: &str, projects: Vec<Value>, ocds: &Value) -> (Vec<Value>, Vec<u8>, Vec<u8>) {
+    let mut part = Vec::new();
+    for p in projects.iter().filter(|p| p["withdrawn"].is_null()) {
+        let mut v = p.clone();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("county".into(), Value::String(county.to_string()));
+        }
+        if !part.is_empty() {
+            part.push(b',');
+        }
+        let _ = serde_json::to_writer(&mut part, &v);
+    }
+    let mut releases = Vec::new();
+    for r in ocds["releases"].as_array().into_iter().flatten() {
+        if !releases.is_empty() {
+            releases.push(b',');
+        }
+        let _ = serde_json::to_writer(&mut releases, r);
+    }
+    (projects.into_iter().map(prune).collect(), part, releases)
 }
 
 /// Reads the copy held in `dir`, if there is one. It was checked whole when it was stored, and
 /// it is replaced only whole, so it is read without checking again.
 pub fn held(dir: &Path) -> Option<Copy> {
     let column = serde_json::from_slice(&fs::read(dir.join(COLUMN)).ok()?).ok()?;
-    let projects = serde_json::from_slice(&fs::read(dir.join(PROJECTS)).ok()?).ok()?;
+    let projects = match fs::read(dir.join(SHOWN_FILE)) {
+        Ok(b) => serde_json::from_slice(&b).ok()?,
+        // A copy stored before the zone kept its parts.
+        Err(_) => serde_json::from_slice::<Vec<Value>>(&fs::read(dir.join(PROJECTS)).ok()?)
+            .ok()?
+            .into_iter()
+            .map(prune)
+            .collect(),
+    };
     let synced = fs::read_to_string(dir.join(SYNCED)).ok()?;
     Some(Copy {
         column,
@@ -268,7 +405,7 @@ pub fn sync(source: &Source, dir: &Path, today: &str) -> (Outcome, Option<Copy>)
             Err(e) => return (Outcome::Unreachable(e), old),
         }
     }
-    let (column, projects) = match parse(&files) {
+    let (column, projects, ocds) = match parse(&files) {
         Ok(c) => c,
         Err(e) => return (Outcome::Invalid(e), old),
     };
@@ -278,7 +415,22 @@ pub fn sync(source: &Source, dir: &Path, today: &str) -> (Outcome, Option<Copy>)
             return (Outcome::Rewritten(why), old);
         }
     }
-    match store(dir, &files, today) {
+    let county = dir
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let (projects, part, releases) = kept(&county, projects, &ocds);
+    drop(ocds);
+    let shown = serde_json::to_vec(&projects).unwrap_or_default();
+    match store(
+        dir,
+        &files,
+        today,
+        [
+            (SHOWN_FILE, &shown),
+            (PROJECTS_PART, &part),
+            (RELEASES_PART, &releases),
+        ],
+    ) {
         Ok(()) => (
             Outcome::Fresh,
             Some(Copy {
@@ -331,7 +483,7 @@ fn recover(dir: &Path) {
 }
 
 /// Replaces the copy in `dir` in one step: written into a folder beside it, then renamed.
-fn store(dir: &Path, files: &Files, today: &str) -> std::io::Result<()> {
+fn store(dir: &Path, files: &Files, today: &str, kept: [(&str, &[u8]); 3]) -> std::io::Result<()> {
     let parent = dir.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent)?;
     let name = dir
@@ -347,6 +499,9 @@ fn store(dir: &Path, files: &Files, today: &str) -> std::io::Result<()> {
     fs::write(new.join(OCDS), &files.ocds)?;
     if !files.ledger.is_empty() {
         fs::write(new.join(LEDGER), &files.ledger)?;
+    }
+    for (name, bytes) in kept {
+        fs::write(new.join(name), bytes)?;
     }
     fs::write(new.join(SYNCED), today)?;
     if dir.exists() {

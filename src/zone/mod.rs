@@ -90,8 +90,12 @@ pub struct ZoneOptions {
 /// A county as the zone shows it: its entry, its copy (if any), and what the sync found.
 pub struct Harvested {
     pub county: County,
+    /// The copy in use, its projects kept in what the pages and the score read
+    /// ([`harvest::prune`]).
     pub copy: Option<Copy>,
     pub outcome: Outcome,
+    /// The score, computed from the copy's full projects as it was read.
+    pub score: Option<score::Score>,
 }
 
 /// The result of a zone build.
@@ -290,18 +294,29 @@ pub fn build(opts: &ZoneOptions) -> Result<Built, String> {
     let today = as_of.to_string();
     let mut harvested: Vec<Harvested> = Vec::new();
     let counties = std::mem::take(&mut { zone.counties });
-    let results: Vec<(Outcome, Option<Copy>)> = {
+    // Each county is held only in what the pages and the score read: a national zone never
+    // holds every county's projects whole at once.
+    let deduction = zone.late_deduction;
+    let results: Vec<(Outcome, Option<Copy>, Option<score::Score>)> = {
         use rayon::prelude::*;
         counties
             .par_iter()
-            .map(|c| harvest::sync(&Source::new(&c.source, &base), &state.join(&c.id), &today))
+            .map(|c| {
+                let (outcome, copy) =
+                    harvest::sync(&Source::new(&c.source, &base), &state.join(&c.id), &today);
+                let score = copy
+                    .as_ref()
+                    .map(|c| score::score(&c.column, &c.projects, deduction));
+                (outcome, copy, score)
+            })
             .collect()
     };
-    for (county, (outcome, copy)) in counties.into_iter().zip(results) {
+    for (county, (outcome, copy, score)) in counties.into_iter().zip(results) {
         harvested.push(Harvested {
             county,
             copy,
             outcome,
+            score,
         });
     }
     let zone = Zone {

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use super::score::{self, Score};
+use super::score::Score;
 use super::{Harvested, Zone};
 use crate::date::Date;
 use crate::diag::Report;
@@ -114,7 +114,7 @@ impl Summary<'_> {
     }
 }
 
-fn summarise<'a>(h: &'a Harvested, deduction: Decimal) -> Summary<'a> {
+fn summarise(h: &Harvested) -> Summary<'_> {
     let Some(copy) = &h.copy else {
         return Summary {
             h,
@@ -158,7 +158,7 @@ fn summarise<'a>(h: &'a Harvested, deduction: Decimal) -> Summary<'a> {
             .filter(|r| r["state"] == "missing")
             .count(),
         counts,
-        score: Some(score::score(&copy.column, &copy.projects, deduction)),
+        score: h.score.clone(),
         projects,
     }
 }
@@ -728,7 +728,6 @@ fn data_files(p: &Page, sums: &[Summary], sink: &dyn Sink) -> std::io::Result<us
             "网址",
         ],
     );
-    let mut all = Vec::new();
     let mut scores_csv = String::from("\u{feff}");
     csv_row(
         &mut scores_csv,
@@ -767,11 +766,6 @@ fn data_files(p: &Page, sums: &[Summary], sink: &dyn Sink) -> std::io::Result<us
                     s(pr, "url"),
                 ],
             );
-            let mut v = (*pr).clone();
-            if let Some(o) = v.as_object_mut() {
-                o.insert("county".into(), Value::String(c.id.clone()));
-            }
-            all.push(v);
         }
         let synced = sm.h.copy.as_ref().map_or("", |c| c.synced.as_str());
         let note = sync_note(sm.h);
@@ -803,8 +797,28 @@ fn data_files(p: &Page, sums: &[Summary], sink: &dyn Sink) -> std::io::Result<us
     }
     sink.put("data/projects.csv", projects_csv.as_bytes())?;
     sink.put("data/scores.csv", scores_csv.as_bytes())?;
-    let json = serde_json::to_vec(&all).map_err(std::io::Error::other)?;
-    sink.put("data/projects.json", &json)?;
+    // Every county's projects whole, each county's part kept beside its copy, one at a time.
+    let joined = |out: &mut dyn std::io::Write, releases: bool| -> std::io::Result<()> {
+        let mut first = true;
+        for sm in sums {
+            let Some(copy) = &sm.h.copy else { continue };
+            let part = copy.part(releases);
+            if part.is_empty() {
+                continue;
+            }
+            if !first {
+                out.write_all(b",")?;
+            }
+            first = false;
+            out.write_all(&part)?;
+        }
+        Ok(())
+    };
+    sink.put_with("data/projects.json", &mut |out| {
+        out.write_all(b"[")?;
+        joined(out, false)?;
+        out.write_all(b"]")
+    })?;
     // OCDS requires a URI: relative when the zone has no base_url, as a county's is.
     let uri = p.zone.base_url.as_deref().map_or_else(
         || "data/ocds.json".to_string(),
@@ -822,17 +836,7 @@ fn data_files(p: &Page, sums: &[Summary], sink: &dyn Sink) -> std::io::Result<us
         let head = serde_json::to_string(&head).map_err(std::io::Error::other)?;
         out.write_all(&head.as_bytes()[..head.len() - 1])?;
         out.write_all(b",\"releases\":[")?;
-        let mut first = true;
-        for sm in sums {
-            let Some(copy) = &sm.h.copy else { continue };
-            for r in copy.ocds_releases() {
-                if !first {
-                    out.write_all(b",")?;
-                }
-                first = false;
-                serde_json::to_writer(&mut *out, &r).map_err(std::io::Error::other)?;
-            }
-        }
+        joined(out, true)?;
         out.write_all(b"]}\n")
     })?;
     sink.put("data/index.html", data_page(p).as_bytes())?;
@@ -848,10 +852,7 @@ pub fn write(
     sink: &dyn Sink,
 ) -> std::io::Result<usize> {
     let p = Page { zone, as_of };
-    let sums: Vec<Summary> = harvested
-        .iter()
-        .map(|h| summarise(h, zone.late_deduction))
-        .collect();
+    let sums: Vec<Summary> = harvested.iter().map(summarise).collect();
     let mut n = 0;
     sink.put("style.css", STYLE.as_bytes())?;
     sink.put("favicon.svg", FAVICON.as_bytes())?;

@@ -279,6 +279,32 @@ mod tests {
     }
 
     #[test]
+    fn a_project_as_the_zone_keeps_it_scores_as_the_project_whole() {
+        let mut late = project("late");
+        late["reports"] = json!([
+            {"month": "2022-06", "due": "2022-07-11", "published": "2022-07-05", "state": "on-time"},
+            {"month": "2022-07", "due": "2022-08-10", "published": "2022-08-15", "state": "late"},
+            {"month": "2022-08", "due": "2022-09-13", "published": null, "state": "missing"}
+        ]);
+        late["late"] = json!(["publication-late"]);
+        let mut lacking = project("lacking");
+        lacking["content"] = json!("  ");
+        lacking["targets"] = json!([]);
+        lacking["decision"] = json!(null);
+        let whole = vec![project("a"), late, lacking];
+        let kept: Vec<Value> = whole
+            .iter()
+            .cloned()
+            .map(crate::zone::harvest::prune)
+            .collect();
+        assert_eq!(
+            score(&column(), &kept, d("0.1")),
+            score(&column(), &whole, d("0.1"))
+        );
+        assert!(kept[0].get("content").is_some() && kept[0]["reports"] == json!([]));
+    }
+
+    #[test]
     fn everything_published_on_time_scores_four() {
         let s = score(&column(), &[project("a"), project("b")], d("0.1"));
         assert_eq!(s.items[0].score, "2");
