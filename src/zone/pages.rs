@@ -295,12 +295,18 @@ fn overview(p: &Page, sums: &[Summary]) -> String {
         let sources: Vec<String> = sm
             .sources
             .iter()
-            .map(|(n, a)| format!("{} {}", esc(n), amount(*a, sm.unit)))
+            .map(|(n, a)| {
+                format!(
+                    "{} <span class=\"nw\">{}</span>",
+                    esc(n),
+                    amount(*a, sm.unit)
+                )
+            })
             .collect();
         let _ = writeln!(
             b,
-            "<tr><th scope=\"row\"><a href=\"counties/{id}/\">{name}</a></th><td>{sources}</td>\
-<td class=\"num\">{alloc}</td><td class=\"num\">{disb}（{pct}）</td><td class=\"num\">{n}</td>\
+            "<tr><th scope=\"row\"><a href=\"counties/{id}/\"><span class=\"nw\">{name}</span></a></th><td>{sources}</td>\
+<td class=\"num\">{alloc}</td><td class=\"num\">{disb}<br><span class=\"meta\">{pct}</span></td><td class=\"num\">{n}</td>\
 <td class=\"num\">{a}</td><td class=\"num\">{l}</td><td class=\"num\">{o}</td><td class=\"num\">{m}</td>{score}<td>{sync}</td></tr>",
             id = esc(&c.id),
             name = esc(&c.name),
