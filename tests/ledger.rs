@@ -9,10 +9,9 @@ mod common;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::{BIN, Site, stderr, tree};
+use common::{BIN, Site, serve_folder, stderr, tree};
 use gongkai::ledger::{Ledger, hex, sha256};
 
 const LEDGER: &str = "ledger.jsonl";
@@ -369,25 +368,6 @@ fn one_byte_changed_anywhere_is_found_and_the_line_named() {
     // A build refuses: the output is not touched.
     assert_eq!(site.build("2023-06-01", &[]).status.code(), Some(1));
     assert!(!site.path("public").exists());
-}
-
-/// Serves a folder on 127.0.0.1 (a thread per server, ended with the test).
-fn serve_folder(root: &Path) -> String {
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let addr = server.server_addr().to_ip().unwrap();
-    let root = root.to_path_buf();
-    std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let path = request.url().trim_start_matches("/zl/dzsw/").to_string();
-            let file = root.join(&path);
-            let response = match fs::read(&file) {
-                Ok(bytes) if !path.contains("..") => tiny_http::Response::from_data(bytes),
-                _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-            };
-            let _ = request.respond(response);
-        }
-    });
-    format!("http://{addr}/zl/dzsw")
 }
 
 fn verify(old: &str, new: &str) -> Output {

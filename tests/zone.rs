@@ -10,7 +10,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{BIN, Site};
+use common::{BIN, Site, serve_folder};
 
 /// Builds a county site into `<zone>/<name>` as the county would publish it.
 fn publish(site: &Site, as_of: &str, zone: &Path, name: &str) -> PathBuf {
@@ -307,25 +307,6 @@ fn sync_keeps_the_last_good_copy_and_names_each_problem() {
             .any(|(_, f)| f == "counties[0].source")
     );
     assert!(read(z, "counties/ruyuan/index.html").contains("数据同步于 2023年6月6日"));
-}
-
-/// Serves a folder on 127.0.0.1 (a thread per server, ended with the test).
-fn serve_folder(root: &Path) -> String {
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let addr = server.server_addr().to_ip().unwrap();
-    let root = root.to_path_buf();
-    std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let path = request.url().trim_start_matches("/zl/dzsw/").to_string();
-            let file = root.join(&path);
-            let response = match fs::read(&file) {
-                Ok(bytes) if !path.contains("..") => tiny_http::Response::from_data(bytes),
-                _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-            };
-            let _ = request.respond(response);
-        }
-    });
-    format!("http://{addr}/zl/dzsw")
 }
 
 #[test]

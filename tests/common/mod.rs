@@ -204,3 +204,22 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+/// Serves a folder on 127.0.0.1 (a thread per server, ended with the test).
+pub fn serve_folder(root: &Path) -> String {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let addr = server.server_addr().to_ip().unwrap();
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let path = request.url().trim_start_matches("/zl/dzsw/").to_string();
+            let file = root.join(&path);
+            let response = match std::fs::read(&file) {
+                Ok(bytes) if !path.contains("..") => tiny_http::Response::from_data(bytes),
+                _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+            };
+            let _ = request.respond(response);
+        }
+    });
+    format!("http://{addr}/zl/dzsw")
+}
