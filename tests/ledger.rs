@@ -7,9 +7,7 @@
 mod common;
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use common::{BIN, Site, serve_folder, stderr, tree};
 use gongkai::ledger::{Ledger, hex, sha256};
@@ -638,42 +636,11 @@ fn serve_shows_ledger_findings_like_any_other() {
         "responsible = \"陈永强\"",
         "responsible = \"陈永刚\"",
     );
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--as-of", "2026-11-25", "--root"])
-        .arg(site.root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split('/').next())
-        .expect(&line)
-        .to_string();
-    let get = || {
-        let mut s = TcpStream::connect(&addr).unwrap();
-        write!(
-            s,
-            "GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut page = String::new();
-        s.read_to_string(&mut page).unwrap();
-        page
-    };
-    let started = std::time::Instant::now();
-    let mut page = get();
-    while !page.contains("silent-change") && started.elapsed().as_secs() < 20 {
-        std::thread::sleep(std::time::Duration::from_millis(200));
-        page = get();
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    let server = common::server::Server::start(&site, "2026-11-25");
+    server.until("/", std::time::Duration::from_secs(20), |p| {
+        p.contains("silent-change")
+    });
+    let page = server.text("/");
     assert!(page.contains("silent-change"), "{page}");
     assert!(page.contains("陈永强 → 陈永刚"), "{page}");
     assert_eq!(

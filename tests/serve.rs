@@ -3,96 +3,15 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{BIN, Site};
+use common::Site;
+use common::server::Server;
 
+const AS_OF: &str = "2023-06-01";
 const REPORT: &str = "content/projects/county-service-center/progress/2022-07.md";
-
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `gongkai serve`; returns the server and what it has written to stderr so far (read
-/// on a thread, since the pipe stays open).
-fn start(site: &Site, port: &str) -> (Server, Arc<Mutex<String>>) {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", port, "--as-of", "2023-06-01", "--root"])
-        .arg(site.root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let log = Arc::new(Mutex::new(String::new()));
-    let stderr = child.stderr.take().unwrap();
-    let sink = log.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            sink.lock().unwrap().push_str(&(line + "\n"));
-        }
-    });
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split('/').next())
-        .expect(&line)
-        .to_string();
-    (Server { child, addr }, log)
-}
-
-fn get(addr: &str, path: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
-}
-
-/// Polls a page until `pred` holds, returning how long it took.
-fn until(addr: &str, path: &str, within: Duration, pred: impl Fn(&str) -> bool) -> Duration {
-    let start = Instant::now();
-    loop {
-        let (_, body) = get(addr, path);
-        if pred(&body) {
-            return start.elapsed();
-        }
-        assert!(
-            start.elapsed() < within,
-            "{path} did not change within {within:?}:\n{body}"
-        );
-        std::thread::sleep(Duration::from_millis(25));
-    }
-}
 
 /// The reload events of the page.
 struct Events(BufReader<TcpStream>);
@@ -120,9 +39,9 @@ impl Events {
 #[test]
 fn an_edited_report_is_served_with_a_reload_event_within_two_seconds() {
     let site = Site::from_fixture("spec-site");
-    let (server, _) = start(&site, "0");
+    let server = Server::start_on(&site, AS_OF, "0");
     let page = "/projects/county-service-center/";
-    let (status, body) = get(&server.addr, page);
+    let (status, body) = server.status_text(page);
     assert_eq!(status, 200);
     assert!(
         body.contains("<script src=\"/__gongkai/live.js\"></script>"),
@@ -135,7 +54,7 @@ fn an_edited_report_is_served_with_a_reload_event_within_two_seconds() {
         "What was done this month, problems found, next steps.",
         "七月：服务中心装修完成。",
     );
-    let took = until(&server.addr, page, Duration::from_secs(2), |b| {
+    let took = server.until(page, Duration::from_secs(2), |b| {
         b.contains("七月：服务中心装修完成。")
     });
     let second = events.next();
@@ -146,14 +65,14 @@ fn an_edited_report_is_served_with_a_reload_event_within_two_seconds() {
 #[test]
 fn errors_show_over_the_page_until_fixed() {
     let site = Site::from_fixture("spec-site");
-    let (server, _) = start(&site, "0");
+    let server = Server::start_on(&site, AS_OF, "0");
     let page = "/projects/county-service-center/";
     let good = site.read(REPORT);
     site.write(REPORT, good.replace("percent = 80", "percent = “80”"));
-    until(&server.addr, page, Duration::from_secs(2), |b| {
+    server.until(page, Duration::from_secs(2), |b| {
         b.contains("id=\"gongkai-errors\"")
     });
-    let (_, overlay) = get(&server.addr, "/");
+    let (_, overlay) = server.status_text("/");
     assert!(
         overlay.contains(&format!("{REPORT}:3")),
         "file and line: {overlay}"
@@ -162,7 +81,7 @@ fn errors_show_over_the_page_until_fixed() {
     assert!(overlay.contains("修改："), "and the edit that fixes it");
     assert!(overlay.contains("live.js"), "and it reloads when fixed");
     site.write(REPORT, good);
-    until(&server.addr, page, Duration::from_secs(2), |b| {
+    server.until(page, Duration::from_secs(2), |b| {
         b.contains("承办单位责任人") && !b.contains("gongkai-errors")
     });
 }
@@ -171,16 +90,14 @@ fn errors_show_over_the_page_until_fixed() {
 fn static_files_and_unknown_pages() {
     let site = Site::from_fixture("spec-site");
     site.write("static/notice.txt", "v1");
-    let (server, _) = start(&site, "0");
-    assert_eq!(get(&server.addr, "/notice.txt"), (200, "v1".to_string()));
+    let server = Server::start_on(&site, AS_OF, "0");
+    assert_eq!(server.status_text("/notice.txt"), (200, "v1".to_string()));
     site.write("static/notice.txt", "v2");
-    until(&server.addr, "/notice.txt", Duration::from_secs(2), |b| {
-        b == "v2"
-    });
-    let (status, body) = get(&server.addr, "/no/such/page/");
+    server.until("/notice.txt", Duration::from_secs(2), |b| b == "v2");
+    let (status, body) = server.status_text("/no/such/page/");
     assert_eq!(status, 404);
     assert!(body.contains("页面不存在"));
-    assert_eq!(get(&server.addr, "/projects").0, 301);
+    assert_eq!(server.status_text("/projects").0, 301);
 }
 
 #[test]
@@ -188,7 +105,8 @@ fn a_busy_port_is_replaced_by_a_free_one() {
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = busy.local_addr().unwrap().port().to_string();
     let site = Site::from_fixture("spec-site");
-    let (server, notice) = start(&site, &port);
+    let server = Server::start_on(&site, AS_OF, &port);
+    let notice = server.log.clone();
     assert!(
         !server.addr.ends_with(&format!(":{port}")),
         "{}",
@@ -199,5 +117,5 @@ fn a_busy_port_is_replaced_by_a_free_one() {
         notice.contains(&format!("端口 {port} 已被占用")),
         "{notice}"
     );
-    assert_eq!(get(&server.addr, "/").0, 200);
+    assert_eq!(server.status_text("/").0, 200);
 }

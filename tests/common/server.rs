@@ -25,8 +25,13 @@ impl Drop for Server {
 impl Server {
     /// `gongkai serve` on any free port, once it says where.
     pub fn start(site: &Site, as_of: &str) -> Server {
+        Server::start_on(site, as_of, "0")
+    }
+
+    /// `gongkai serve --port PORT` (a busy one is replaced by a free one), once it says where.
+    pub fn start_on(site: &Site, as_of: &str, port: &str) -> Server {
         let mut child = Command::new(BIN)
-            .args(["serve", "--port", "0", "--as-of", as_of, "--root"])
+            .args(["serve", "--port", port, "--as-of", as_of, "--root"])
             .arg(site.root())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -81,19 +86,25 @@ impl Server {
         String::from_utf8_lossy(&self.get(path).1).into_owned()
     }
 
-    /// Polls a page until `pred` holds.
-    pub fn until(&self, path: &str, within: Duration, pred: impl Fn(&str) -> bool) {
+    /// Status and body of a GET, the body as text.
+    pub fn status_text(&self, path: &str) -> (u16, String) {
+        let (status, body) = self.get(path);
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Polls a page until `pred` holds; returns how long it took.
+    pub fn until(&self, path: &str, within: Duration, pred: impl Fn(&str) -> bool) -> Duration {
         let start = Instant::now();
         loop {
             let body = self.text(path);
             if pred(&body) {
-                return;
+                return start.elapsed();
             }
             assert!(
                 start.elapsed() < within,
                 "{path} did not change within {within:?}:\n{body}"
             );
-            std::thread::sleep(Duration::from_millis(50));
+            std::thread::sleep(Duration::from_millis(25));
         }
     }
 
