@@ -74,7 +74,7 @@ pub fn write_record(table: &DeTable, body: Option<&str>, out: &mut String) {
         out.push(':');
         match v {
             Some(v) => write_toml(v, out),
-            None => write_str(&normalise_body(body.unwrap_or_default()), out),
+            None => write_body(body.unwrap_or_default(), out),
         }
     }
     out.push('}');
@@ -125,6 +125,27 @@ pub fn normalise_body(markdown: &str) -> String {
         out.push('\n');
     }
     out.trim_matches('\n').to_string()
+}
+
+/// [`normalise_body`] written straight as a JSON string.
+fn write_body(markdown: &str, out: &mut String) {
+    out.push('"');
+    // Blank lines are held back until a line with text follows them.
+    let (mut started, mut blank) = (false, 0);
+    for line in markdown.split('\n').map(str::trim_end) {
+        if line.is_empty() {
+            blank += usize::from(started);
+            continue;
+        }
+        if started {
+            for _ in 0..=blank {
+                out.push_str("\\n");
+            }
+        }
+        (started, blank) = (true, 0);
+        escape_into(line, out);
+    }
+    out.push('"');
 }
 
 fn sorted(mut fields: Vec<(String, Canon)>) -> Canon {
@@ -257,30 +278,80 @@ impl Canon {
 /// everything else as UTF-8.
 pub fn write_str(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
+    escape_into(s, out);
     out.push('"');
 }
 
+/// The inside of a JSON string: runs of plain text are copied whole.
+fn escape_into(s: &str, out: &mut String) {
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escaped = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b if b < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        if escaped.is_empty() {
+            let _ = write!(out, "\\u{:04x}", b);
+        } else {
+            out.push_str(escaped);
+        }
+        plain = i + 1;
+    }
+    out.push_str(&s[plain..]);
+}
+
 // ---------------------------------------------------------------- reading JSON back
+
+/// Where the run of plain string bytes starting at `i` ends. Eight bytes are looked at at a
+/// time while none of them is special (a ledger's records are mostly long runs of text).
+fn plain_to(s: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    // Whether some byte of `w` is below `n`; exact for n ≤ 128 (the classic "has less").
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGH;
+    let zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
+    while let Some(eight) = s.get(i..i + 8) {
+        let w = u64::from_ne_bytes(eight.try_into().unwrap_or_default());
+        if below(w, 0x20) | zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\')))
+            != 0
+        {
+            break;
+        }
+        i += 8;
+    }
+    i + s[i..]
+        .iter()
+        .position(|b| !PLAIN[usize::from(*b)])
+        .unwrap_or(s.len() - i)
+}
+
+/// Bytes that stand for themselves inside a JSON string: not a quote, a backslash or a control
+/// character.
+const PLAIN: [bool; 256] = {
+    let mut t = [true; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = false;
+        b += 1;
+    }
+    t[b'"' as usize] = false;
+    t[b'\\' as usize] = false;
+    t
+};
 
 /// Reads one JSON value that fills `text` (white space around it allowed). Numbers are kept as
 /// their text, so that nothing goes through a binary float.
 pub fn parse(text: &str) -> Result<Canon, String> {
     let mut p = Parser {
+        text,
         s: text.as_bytes(),
         i: 0,
     };
@@ -297,6 +368,7 @@ pub fn parse(text: &str) -> Result<Canon, String> {
 /// building it.
 pub fn skip_value(text: &str, start: usize) -> Result<usize, String> {
     let mut p = Parser {
+        text,
         s: text.as_bytes(),
         i: start,
     };
@@ -305,6 +377,8 @@ pub fn skip_value(text: &str, start: usize) -> Result<usize, String> {
 }
 
 struct Parser<'a> {
+    /// The text, and its bytes (where every value starts and ends on an ASCII byte).
+    text: &'a str,
     s: &'a [u8],
     i: usize,
 }
@@ -479,12 +553,14 @@ impl Parser<'_> {
                 return self.err("数字写法不对");
             }
         }
-        Ok(String::from_utf8_lossy(&self.s[start..self.i]).into_owned())
+        Ok(self.text[start..self.i].to_string())
     }
 
     fn skip_string(&mut self) -> Result<(), String> {
         self.expect(b'"')?;
         loop {
+            // Plain text up to the next quote, backslash or control character.
+            self.i = plain_to(self.s, self.i);
             match self.s.get(self.i) {
                 None => return self.err("字符串没有结束"),
                 Some(b'"') => {
@@ -502,8 +578,7 @@ impl Parser<'_> {
                         _ => return self.err("转义写法不对"),
                     }
                 }
-                Some(b) if *b < 0x20 => return self.err("字符串里有控制字符"),
-                Some(_) => self.i += 1,
+                Some(_) => return self.err("字符串里有控制字符"),
             }
         }
     }
@@ -526,8 +601,7 @@ impl Parser<'_> {
     fn string(&mut self) -> Result<String, String> {
         let start = self.i + 1;
         self.skip_string()?;
-        let raw = &self.s[start..self.i - 1];
-        let raw = std::str::from_utf8(raw).map_err(|_| "字符串不是 UTF-8".to_string())?;
+        let raw = &self.text[start..self.i - 1];
         if !raw.contains('\\') {
             return Ok(raw.to_string());
         }
@@ -685,6 +759,46 @@ fn excerpts(a: &str, b: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The eight-bytes-at-a-time scan stops where the byte-at-a-time definition does.
+        #[test]
+        fn plain_runs_end_at_the_first_special_byte(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec![b'"', b'\\', 0u8, 0x1f, 0x20, 0x7f, 0x80, 0xe4, 0xff]),
+                    proptest::num::u8::ANY,
+                ],
+                0..48,
+            ),
+            from in 0usize..48,
+        ) {
+            let from = from.min(bytes.len());
+            let expected = bytes[from..]
+                .iter()
+                .position(|b| *b == b'"' || *b == b'\\' || *b < 0x20)
+                .map_or(bytes.len(), |p| from + p);
+            proptest::prop_assert_eq!(plain_to(&bytes, from), expected);
+        }
+    }
+
+    #[test]
+    fn a_body_is_written_as_its_normal_form() {
+        for body in [
+            "",
+            "\n\n",
+            "一\n二",
+            "\n  \n第一段  \r\n\n\n第二段\t\n  缩进\"引号\\ \n\n",
+            "\u{3000}全角空格\u{3000}\n\u{1}",
+        ] {
+            let mut direct = String::new();
+            write_body(body, &mut direct);
+            let mut via = String::new();
+            write_str(&normalise_body(body), &mut via);
+            assert_eq!(direct, via, "{body:?}");
+            assert_eq!(via, serde_json::to_string(&normalise_body(body)).unwrap());
+        }
+    }
 
     fn canon(toml: &str, body: Option<&str>) -> Canon {
         let table = DeTable::parse(toml).unwrap().into_inner();

@@ -27,11 +27,15 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 pub fn hex(h: &Hash) -> String {
     let mut s = String::with_capacity(64);
+    push_hex(h, &mut s);
+    s
+}
+
+fn push_hex(h: &Hash, s: &mut String) {
     for b in h {
         s.push(HEX[usize::from(b >> 4)] as char);
         s.push(HEX[usize::from(b & 0xf)] as char);
     }
-    s
 }
 
 /// `sha256:` and the hex digits.
@@ -40,19 +44,29 @@ pub fn tagged(h: &Hash) -> String {
 }
 
 fn parse_tagged(s: &str) -> Option<Hash> {
-    let digits = s.strip_prefix("sha256:")?;
-    if digits.len() != 64
-        || !digits
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    {
+    // Lower-case digits only, the form `publish` writes; looked up, not branched on, for the
+    // digits of a hash are random.
+    const VALUE: [u8; 256] = {
+        let mut t = [0xff; 256];
+        let mut i = 0;
+        while i < 16 {
+            t[HEX[i] as usize] = i as u8;
+            i += 1;
+        }
+        t
+    };
+    let digits = s.strip_prefix("sha256:")?.as_bytes();
+    if digits.len() != 64 {
         return None;
     }
     let mut h = [0u8; 32];
-    for (i, out) in h.iter_mut().enumerate() {
-        *out = u8::from_str_radix(&digits[2 * i..2 * i + 2], 16).ok()?;
+    let mut bad = 0;
+    for (out, pair) in h.iter_mut().zip(digits.chunks_exact(2)) {
+        let (hi, lo) = (VALUE[usize::from(pair[0])], VALUE[usize::from(pair[1])]);
+        bad |= hi | lo;
+        *out = hi << 4 | lo;
     }
-    Some(h)
+    (bad < 16).then_some(h)
 }
 
 /// What kind of record an entry is about.
@@ -279,7 +293,7 @@ impl Ledger {
                 checker.lines(&buf, offset, true);
                 break;
             }
-            let Some(last) = buf.iter().rposition(|b| *b == b'\n') else {
+            let Some(last) = memchr::memrchr(b'\n', &buf) else {
                 continue;
             };
             checker.lines(&buf[..=last], offset, false);
@@ -407,12 +421,10 @@ impl Checker {
         }
         let mut lines: Vec<(usize, &[u8])> = Vec::new();
         let mut start = 0;
-        while start < bytes.len() {
-            let end = bytes[start..]
-                .iter()
-                .position(|b| *b == b'\n')
-                .map_or(bytes.len(), |n| start + n);
-            lines.push((start, &bytes[start..end]));
+        for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+            if start < bytes.len() {
+                lines.push((start, &bytes[start..end]));
+            }
             start = end + 1;
         }
         let unterminated = last && !bytes.ends_with(b"\n");
@@ -464,30 +476,42 @@ impl Checker {
 /// One line as `publish` writes it: the keys in SPEC §7's order, no spaces.
 fn format_line(seq: u64, e: &NewEntry, record: &str, hash: &Hash, prev: Option<&Hash>) -> String {
     let mut s = String::with_capacity(record.len() + 256);
+    line_head(seq, e, hash, &mut s);
+    s.push_str(record);
+    line_tail(e, prev, &mut s);
+    s
+}
+
+/// A line up to its record: `{"seq":…,"hash":"sha256:…","record":`.
+fn line_head(seq: u64, e: &NewEntry, hash: &Hash, s: &mut String) {
     let _ = write!(s, "{{\"seq\":{seq},\"date\":\"{}\",\"action\":", e.date);
-    write_str(e.action.key(), &mut s);
+    write_str(e.action.key(), s);
     s.push_str(",\"kind\":");
-    write_str(e.key.kind.key(), &mut s);
+    write_str(e.key.kind.key(), s);
     s.push_str(",\"id\":");
-    write_str(&e.key.id, &mut s);
-    let _ = write!(
-        s,
-        ",\"hash\":\"{}\",\"record\":{record},\"reason\":",
-        tagged(hash)
-    );
+    write_str(&e.key.id, s);
+    s.push_str(",\"hash\":\"sha256:");
+    push_hex(hash, s);
+    s.push_str("\",\"record\":");
+}
+
+/// A line after its record: `,"reason":…,"prev":…}`.
+fn line_tail(e: &NewEntry, prev: Option<&Hash>, s: &mut String) {
+    s.push_str(",\"reason\":");
     match &e.reason {
-        Some(r) => write_str(r, &mut s),
+        Some(r) => write_str(r, s),
         None => s.push_str("null"),
     }
     s.push_str(",\"prev\":");
     match prev {
         Some(h) => {
-            let _ = write!(s, "\"{}\"", tagged(h));
+            s.push_str("\"sha256:");
+            push_hex(h, s);
+            s.push('"');
         }
         None => s.push_str("null"),
     }
     s.push('}');
-    s
 }
 
 /// The keys of a line, in order, as written before their values.
@@ -503,24 +527,29 @@ const KEYS: [&str; 9] = [
     "\"prev\":",
 ];
 
+thread_local! {
+    /// Each checking thread writes the expected form of a line into one buffer.
+    static LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 /// Reads one line on its own: its form, its fields and its record's hash. The chain is checked
 /// afterwards, by [`link`].
 fn parse_line(bytes: &[u8], offset: usize, n: u32) -> Result<Entry, String> {
     let bad = |why: String| Err(format!("第 {n} 行{why}"));
-    let Ok(line) = std::str::from_utf8(bytes) else {
+    let Ok(line) = simdutf8::basic::from_utf8(bytes) else {
         return bad("不是 UTF-8 文本".into());
     };
     if line.is_empty() {
         return bad("是空行".into());
     }
-    let fields = match fields(line) {
+    let (fields, record) = match fields(line) {
         Ok(f) => f,
         Err(e) => return bad(format!("不是有效的 JSON：{e}")),
     };
-    let [seq, date, action, kind, id, hash, record, reason, prev] = fields;
-    let text = |v: &Option<Canon>, key: &str| -> Result<String, String> {
+    let [seq, date, action, kind, id, hash, _, reason, prev] = fields;
+    let text = |v: Option<Canon>, key: &str| -> Result<String, String> {
         match v {
-            Some(Canon::Str(s)) => Ok(s.clone()),
+            Some(Canon::Str(s)) => Ok(s),
             _ => Err(format!("第 {n} 行的 {key} 应为文字")),
         }
     };
@@ -531,26 +560,20 @@ fn parse_line(bytes: &[u8], offset: usize, n: u32) -> Result<Entry, String> {
     let Some(seq) = seq else {
         return bad("的 seq 应为正整数".into());
     };
-    let Some(date) = Date::parse(&text(&date, "date")?) else {
+    let Some(date) = Date::parse(&text(date, "date")?) else {
         return bad("的 date 不是 年-月-日 日期".into());
     };
-    let Some(action) = Action::from_key(&text(&action, "action")?) else {
+    let Some(action) = Action::from_key(&text(action, "action")?) else {
         return bad("的 action 应为 import、publish、correct 或 withdraw".into());
     };
-    let Some(kind) = Kind::from_key(&text(&kind, "kind")?) else {
+    let Some(kind) = Kind::from_key(&text(kind, "kind")?) else {
         return bad("的 kind 应为 programme、document、project、progress 或 notice".into());
     };
-    let id = text(&id, "id")?;
-    let Some(hash) = parse_tagged(&text(&hash, "hash")?) else {
+    let id = text(id, "id")?;
+    let Some(hash) = parse_tagged(&text(hash, "hash")?) else {
         return bad("的 hash 应为 sha256: 加 64 位十六进制数".into());
     };
-    let Some(Canon::Num(record)) = record else {
-        return bad("缺少 record".into());
-    };
-    let (r_start, r_len) = record
-        .split_once(':')
-        .and_then(|(a, b)| Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?)))
-        .unwrap_or((0, 0));
+    let (r_start, r_len) = record;
     let raw = &line[r_start..r_start + r_len];
     if !raw.starts_with('{') {
         return bad("的 record 应为对象".into());
@@ -575,7 +598,17 @@ fn parse_line(bytes: &[u8], offset: usize, n: u32) -> Result<Entry, String> {
         record: Canon::Null,
         reason,
     };
-    if format_line(seq, &entry, raw, &hash, prev.as_ref()) != line {
+    // The line must be exactly what `publish` writes: compared around the record, which is
+    // not copied.
+    let written_so = LINE.with_borrow_mut(|s| {
+        s.clear();
+        line_head(seq, &entry, &hash, s);
+        let head = s.len();
+        line_tail(&entry, prev.as_ref(), s);
+        line.as_bytes()[..r_start] == s.as_bytes()[..head]
+            && line.as_bytes()[r_start + r_len..] == s.as_bytes()[head..]
+    });
+    if !written_so {
         return bad(
             "不是 gongkai 写出的样子（多了空格、换了字段顺序、改了转义或数字的写法）".into(),
         );
@@ -598,10 +631,13 @@ fn parse_line(bytes: &[u8], offset: usize, n: u32) -> Result<Entry, String> {
     })
 }
 
-/// The line's fields, in the order SPEC §7 writes them; the record is not built, only located
-/// (as `Num("start:len")`).
-fn fields(line: &str) -> Result<[Option<Canon>; 9], String> {
+/// The line's fields, in the order SPEC §7 writes them; the record is not built (its place is
+/// `None`), only located: its byte offset in the line and its length.
+type Fields = ([Option<Canon>; 9], (usize, usize));
+
+fn fields(line: &str) -> Result<Fields, String> {
     let mut out: [Option<Canon>; 9] = Default::default();
+    let mut record = (0, 0);
     if !line.starts_with('{') || !line.ends_with('}') {
         return Err("应以 { 开始、以 } 结束".into());
     }
@@ -613,11 +649,11 @@ fn fields(line: &str) -> Result<[Option<Canon>; 9], String> {
         }
         i += quoted.len();
         let end = canon::skip_value(line, i)?;
-        out[n] = Some(if key == "record" {
-            Canon::Num(format!("{i}:{}", end - i))
+        if key == "record" {
+            record = (i, end - i);
         } else {
-            canon::parse(&line[i..end])?
-        });
+            out[n] = Some(canon::parse(&line[i..end])?);
+        }
         i = end;
         let sep = if n + 1 == KEYS.len() { b'}' } else { b',' };
         if line.as_bytes().get(i) != Some(&sep) {
@@ -628,7 +664,7 @@ fn fields(line: &str) -> Result<[Option<Canon>; 9], String> {
     if i != line.len() {
         return Err("最后一个字段之后还有内容".into());
     }
-    Ok(out)
+    Ok((out, record))
 }
 
 /// Whether `entry` follows `before`: its number, its date and its `prev`. The message names
@@ -768,6 +804,32 @@ pub(crate) mod tests {
                 .collect::<String>()
                 .as_bytes()
         );
+    }
+
+    #[test]
+    fn hashes_are_read_only_in_the_form_publish_writes() {
+        let h = sha256(b"x");
+        assert_eq!(parse_tagged(&tagged(&h)), Some(h));
+        let upper = tagged(&h)
+            .replace('a', "A")
+            .replace('b', "B")
+            .replace('c', "C");
+        assert_ne!(upper, tagged(&h), "the sample hash has a letter to change");
+        assert_eq!(parse_tagged(&upper), None);
+        for bad in ["sha256:", "sha256:0g", "SHA256:00", "md5:00"] {
+            assert_eq!(parse_tagged(bad), None, "{bad}");
+        }
+        let long = format!("{}0", tagged(&h));
+        assert_eq!(parse_tagged(&long), None);
+        let mut one_off = tagged(&h).into_bytes();
+        for (i, b) in [(7, b'g'), (40, b'/'), (70, b':'), (8, b'`'), (9, 0xe4)] {
+            let mut bytes = one_off.clone();
+            bytes[i] = b;
+            let s = String::from_utf8_lossy(&bytes).into_owned();
+            assert_eq!(parse_tagged(&s), None, "{s}");
+        }
+        one_off.truncate(70);
+        assert_eq!(parse_tagged(std::str::from_utf8(&one_off).unwrap()), None);
     }
 
     #[test]

@@ -107,42 +107,27 @@ pub fn load_with(root: &Path, progress: &Progress, publishing: bool) -> Result<L
         fingerprints: publishing || root.join(crate::ledger::FILE).exists(),
     };
 
-    let config = match l.read("config.toml")? {
-        Some(src) => l.toml_record(&src.path, "config", &src.text, 1, records::config, || {
-            Config {
-                file: src.path.clone(),
-                ..Config::default()
-            }
-        }),
-        None => Config {
-            file: "config.toml".into(),
-            ..Config::default()
+    // The ledger is read and checked while the records load: its reading is partly serial
+    // (one file, one chain), and the records keep the other core busy meanwhile.
+    let (ledger, records) = rayon::join(
+        || {
+            let t = std::time::Instant::now();
+            let ledger = crate::ledger::Ledger::read(root)
+                .map_err(|e| LoadError(format!("读取 {} 失败：{e}", crate::ledger::FILE)));
+            crate::progress::timing("load: ledger", t);
+            ledger
         },
-    };
-
-    l.allow = config.attachments.allowed();
-    let programme = l.programme()?;
-    if let Some(unit) = programme.as_ref().and_then(|p| text(&p.unit)) {
-        l.unit = unit.to_string();
-    }
-    let documents = l.flat_records(
-        "content/documents",
-        records::document,
-        "document",
-        |id, file| Document {
-            id,
-            file,
-            ..Document::default()
-        },
-    )?;
-    let notices = l.flat_records("content/notices", records::notice, "notice", |id, file| {
-        Notice {
-            id,
-            file,
-            ..Notice::default()
-        }
-    })?;
-    let (projects, assets) = l.projects()?;
+        || l.records(),
+    );
+    let Records {
+        config,
+        programme,
+        documents,
+        notices,
+        projects,
+        assets,
+    } = records?;
+    let ledger = ledger?;
 
     let mut site = Site {
         root: root.to_path_buf(),
@@ -154,13 +139,7 @@ pub fn load_with(root: &Path, progress: &Progress, publishing: bool) -> Result<L
         notices,
         lookup: Lookup::default(),
         broken: l.broken.clone(),
-        ledger: {
-            let t = std::time::Instant::now();
-            let ledger = crate::ledger::Ledger::read(root)
-                .map_err(|e| LoadError(format!("读取 {} 失败：{e}", crate::ledger::FILE)))?;
-            crate::progress::timing("load: ledger", t);
-            ledger.map(std::sync::Arc::new)
-        },
+        ledger: ledger.map(std::sync::Arc::new),
     };
     site.index();
     Ok(Loaded {
@@ -183,6 +162,69 @@ struct Loader<'r> {
     allow: Vec<String>,
     /// Whether records are fingerprinted for the ledger (see [`load_with`]).
     fingerprints: bool,
+}
+
+/// The site's records, as [`Loader::records`] reads them.
+struct Records {
+    config: Config,
+    programme: Option<Programme>,
+    documents: Vec<Document>,
+    notices: Vec<Notice>,
+    projects: Vec<Project>,
+    assets: Vec<Asset>,
+}
+
+impl Loader<'_> {
+    /// Reads config.toml, the programme, documents, notices and project folders.
+    fn records(&mut self) -> Result<Records, LoadError> {
+        let config = match self.read("config.toml")? {
+            Some(src) => {
+                self.toml_record(&src.path, "config", &src.text, 1, records::config, || {
+                    Config {
+                        file: src.path.clone(),
+                        ..Config::default()
+                    }
+                })
+            }
+            None => Config {
+                file: "config.toml".into(),
+                ..Config::default()
+            },
+        };
+
+        self.allow = config.attachments.allowed();
+        let programme = self.programme()?;
+        if let Some(unit) = programme.as_ref().and_then(|p| text(&p.unit)) {
+            self.unit = unit.to_string();
+        }
+        let documents = self.flat_records(
+            "content/documents",
+            records::document,
+            "document",
+            |id, file| Document {
+                id,
+                file,
+                ..Document::default()
+            },
+        )?;
+        let notices =
+            self.flat_records("content/notices", records::notice, "notice", |id, file| {
+                Notice {
+                    id,
+                    file,
+                    ..Notice::default()
+                }
+            })?;
+        let (projects, assets) = self.projects()?;
+        Ok(Records {
+            config,
+            programme,
+            documents,
+            notices,
+            projects,
+            assets,
+        })
+    }
 }
 
 thread_local! {

@@ -102,12 +102,26 @@ pub fn write(
         ("data/progress.csv", &|| csv::progress_csv(model)),
     ];
     let digests = Mutex::new(BTreeMap::new());
-    // The OCDS package, the largest, streams on one thread while the others are made.
-    let (ocds, others) = rayon::join(
+    // The OCDS package, the largest, streams on one thread while the others are made; the
+    // publication ledger, verbatim as far as this build's date (SPEC §7), is copied beside them.
+    let ((ocds, ledger), others) = rayon::join(
         || {
-            put_hashed(sink, "data/ocds.json", &digests, &mut |out| {
-                ocds::ocds_json(model, link, out)
-            })
+            rayon::join(
+                || {
+                    put_hashed(sink, "data/ocds.json", &digests, &mut |out| {
+                        ocds::ocds_json(model, link, out)
+                    })
+                },
+                || match &model.ledger {
+                    Some((ledger, entries)) => {
+                        put_hashed(sink, "data/ledger.jsonl", &digests, &mut |out| {
+                            ledger.write_prefix(*entries, out)
+                        })
+                        .map(|()| 1)
+                    }
+                    None => Ok(0),
+                },
+            )
         },
         || {
             small.par_iter().try_for_each(|(path, make)| {
@@ -121,14 +135,7 @@ pub fn write(
     );
     ocds?;
     others?;
-    let mut count = small.len() + 2;
-    // The publication ledger, verbatim, as far as this build's date (SPEC §7).
-    if let Some((ledger, entries)) = &model.ledger {
-        put_hashed(sink, "data/ledger.jsonl", &digests, &mut |out| {
-            ledger.write_prefix(*entries, out)
-        })?;
-        count += 1;
-    }
+    let count = small.len() + 2 + ledger?;
     let digests = digests.into_inner().unwrap_or_default();
     let column = column::column_json(site, derived, model, &digests, link);
     sink.put("data/column.json", column.as_bytes())?;
