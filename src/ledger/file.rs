@@ -176,8 +176,6 @@ pub struct Entry {
     pub line: u32,
     /// SHA-256 of the line's bytes (what the next line's `prev` holds).
     pub line_hash: Hash,
-    /// The `prev` the line holds.
-    prev: Option<Hash>,
     /// Where the line's `record` is in the text: byte offset and length.
     record_at: (usize, usize),
     /// Byte offset just after the line's newline.
@@ -371,7 +369,6 @@ impl Ledger {
                 reason: n.reason.clone(),
                 line: seq as u32,
                 line_hash,
-                prev,
                 record_at: (offset + record_start, record.len()),
                 end: offset + line.len() + 1,
             });
@@ -429,21 +426,21 @@ impl Checker {
         }
         let unterminated = last && !bytes.ends_with(b"\n");
         let first = self.entries.len() as u32 + 1;
-        let parsed: Vec<Result<Entry, String>> = lines
+        let parsed: Vec<Result<(Entry, Option<Hash>), String>> = lines
             .par_iter()
             .enumerate()
             .map(|(i, (at, line))| parse_line(line, offset + at, first + i as u32))
             .collect();
         for (i, p) in parsed.into_iter().enumerate() {
             let n = first + i as u32;
-            let entry = match p {
+            let (entry, prev) = match p {
                 Ok(e) => e,
                 Err(message) => {
                     self.broken = Some(Broken { line: n, message });
                     return;
                 }
             };
-            if let Some(message) = link(self.entries.last(), &entry) {
+            if let Some(message) = link(self.entries.last(), &entry, prev) {
                 self.broken = Some(Broken { line: n, message });
                 return;
             }
@@ -532,9 +529,9 @@ thread_local! {
     static LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
-/// Reads one line on its own: its form, its fields and its record's hash. The chain is checked
-/// afterwards, by [`link`].
-fn parse_line(bytes: &[u8], offset: usize, n: u32) -> Result<Entry, String> {
+/// Reads one line on its own: its form, its fields and its record's hash; returns its entry and
+/// the `prev` it holds. The chain is checked afterwards, by [`link`].
+fn parse_line(bytes: &[u8], offset: usize, n: u32) -> Result<(Entry, Option<Hash>), String> {
     let bad = |why: String| Err(format!("第 {n} 行{why}"));
     let Ok(line) = simdutf8::basic::from_utf8(bytes) else {
         return bad("不是 UTF-8 文本".into());
@@ -616,19 +613,21 @@ fn parse_line(bytes: &[u8], offset: usize, n: u32) -> Result<Entry, String> {
     if sha256(raw.as_bytes()) != hash {
         return bad("的 record 与它的 hash 不符：这条记录的内容在写入之后被改动过".into());
     }
-    Ok(Entry {
-        seq,
-        date: entry.date,
-        action,
-        key: entry.key,
-        hash,
-        reason: entry.reason,
-        line: n,
-        line_hash: sha256(bytes),
+    Ok((
+        Entry {
+            seq,
+            date: entry.date,
+            action,
+            key: entry.key,
+            hash,
+            reason: entry.reason,
+            line: n,
+            line_hash: sha256(bytes),
+            record_at: (offset + r_start, r_len),
+            end: offset + bytes.len() + 1,
+        },
         prev,
-        record_at: (offset + r_start, r_len),
-        end: offset + bytes.len() + 1,
-    })
+    ))
 }
 
 /// The line's fields, in the order SPEC §7 writes them; the record is not built (its place is
@@ -669,7 +668,7 @@ fn fields(line: &str) -> Result<Fields, String> {
 
 /// Whether `entry` follows `before`: its number, its date and its `prev`. The message names
 /// the line that no longer matches.
-fn link(before: Option<&Entry>, entry: &Entry) -> Option<String> {
+fn link(before: Option<&Entry>, entry: &Entry, prev: Option<Hash>) -> Option<String> {
     let n = entry.line;
     let expected_seq = before.map_or(1, |b| b.seq + 1);
     if entry.seq != expected_seq {
@@ -686,7 +685,7 @@ fn link(before: Option<&Entry>, entry: &Entry) -> Option<String> {
             entry.date, b.line, b.date
         ));
     }
-    match (before, entry.prev) {
+    match (before, prev) {
         (None, None) => None,
         (None, Some(_)) => Some("第 1 行的 prev 应为 null：前面的行被删除过".into()),
         (Some(b), None) => Some(format!(

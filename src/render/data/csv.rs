@@ -1,12 +1,18 @@
 //! The CSV files: projects, monthly progress, disbursements and notices, as Excel on Chinese
 //! Windows opens them.
 
+use std::io::Write;
+
 use crate::render::views::{DateView, Model};
 
 /// A CSV file as Excel on Chinese Windows opens it: UTF-8 with a byte-order mark, CRLF line
 /// ends, fields quoted where needed, and text that Excel would run as a formula made inert.
-struct Csv {
+/// Rows are written to `w` a batch at a time: the largest file, progress.csv, is a hundred
+/// megabytes for ten thousand projects.
+struct Csv<'w> {
     out: String,
+    w: &'w mut dyn Write,
+    written: std::io::Result<()>,
 }
 
 enum Cell<'a> {
@@ -14,10 +20,12 @@ enum Cell<'a> {
     Number(&'a str),
 }
 
-impl Csv {
-    fn new(headers: &[&str]) -> Csv {
+impl<'w> Csv<'w> {
+    fn new(w: &'w mut dyn Write, headers: &[&str]) -> Csv<'w> {
         let mut csv = Csv {
             out: String::from("\u{feff}"),
+            w,
+            written: Ok(()),
         };
         csv.row(&headers.iter().map(|h| Cell::Text(h)).collect::<Vec<_>>());
         csv
@@ -44,6 +52,21 @@ impl Csv {
             }
         }
         self.out.push_str("\r\n");
+        if self.out.len() >= 1 << 16 {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.written.is_ok() {
+            self.written = self.w.write_all(self.out.as_bytes());
+        }
+        self.out.clear();
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        self.flush();
+        self.written
     }
 }
 
@@ -51,7 +74,11 @@ fn date_cell(d: &Option<DateView>) -> Cell<'_> {
     Cell::Text(d.as_ref().map_or("", |d| d.iso.as_str()))
 }
 
-pub(super) fn projects_csv(model: &Model, link: &dyn Fn(&str) -> String) -> String {
+pub(super) fn projects_csv(
+    model: &Model,
+    link: &dyn Fn(&str) -> String,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     let unit = &model.site.unit;
     let sources: Vec<(&str, String)> = model
         .funds
@@ -88,7 +115,7 @@ pub(super) fn projects_csv(model: &Model, link: &dyn Fn(&str) -> String) -> Stri
         "撤回日期",
         "网址",
     ]);
-    let mut csv = Csv::new(&headers);
+    let mut csv = Csv::new(w, &headers);
     for p in &model.projects {
         // Several decisions share one cell, as the flags do; import splits them again.
         let titles = p
@@ -144,24 +171,27 @@ pub(super) fn projects_csv(model: &Model, link: &dyn Fn(&str) -> String) -> Stri
         ]);
         csv.row(&row);
     }
-    csv.out
+    csv.finish()
 }
 
-pub(super) fn progress_csv(model: &Model) -> String {
+pub(super) fn progress_csv(model: &Model, w: &mut dyn Write) -> std::io::Result<()> {
     let unit = &model.site.unit;
     let paid = format!("累计拨付（{unit}）");
-    let mut csv = Csv::new(&[
-        "项目编号",
-        "网址代码",
-        "项目名称",
-        "月份",
-        "完成比例（%）",
-        paid.as_str(),
-        "应公开日期",
-        "公开日期",
-        "公开情况",
-        "进度说明",
-    ]);
+    let mut csv = Csv::new(
+        w,
+        &[
+            "项目编号",
+            "网址代码",
+            "项目名称",
+            "月份",
+            "完成比例（%）",
+            paid.as_str(),
+            "应公开日期",
+            "公开日期",
+            "公开情况",
+            "进度说明",
+        ],
+    );
     for p in &model.projects {
         for m in p.timeline.iter().rev().filter(|m| m.due_by_now) {
             csv.row(&[
@@ -178,20 +208,23 @@ pub(super) fn progress_csv(model: &Model) -> String {
             ]);
         }
     }
-    csv.out
+    csv.finish()
 }
 
-pub(super) fn disbursements_csv(model: &Model) -> String {
+pub(super) fn disbursements_csv(model: &Model, w: &mut dyn Write) -> std::io::Result<()> {
     let amount = format!("金额（{}）", model.site.unit);
-    let mut csv = Csv::new(&[
-        "项目编号",
-        "网址代码",
-        "项目名称",
-        "拨付日期",
-        amount.as_str(),
-        "资金来源",
-        "用途",
-    ]);
+    let mut csv = Csv::new(
+        w,
+        &[
+            "项目编号",
+            "网址代码",
+            "项目名称",
+            "拨付日期",
+            amount.as_str(),
+            "资金来源",
+            "用途",
+        ],
+    );
     for p in &model.projects {
         for d in &p.disbursements {
             csv.row(&[
@@ -205,24 +238,27 @@ pub(super) fn disbursements_csv(model: &Model) -> String {
             ]);
         }
     }
-    csv.out
+    csv.finish()
 }
 
-pub(super) fn notices_csv(model: &Model) -> String {
+pub(super) fn notices_csv(model: &Model, w: &mut dyn Write) -> std::io::Result<()> {
     let amount = format!("金额（{}）", model.site.unit);
-    let mut csv = Csv::new(&[
-        "公告编号",
-        "类别",
-        "标题",
-        "项目编号",
-        "所属项目网址代码",
-        "事项日期",
-        "公开日期",
-        "公示截止日期",
-        "供应商",
-        amount.as_str(),
-        "公开时限",
-    ]);
+    let mut csv = Csv::new(
+        w,
+        &[
+            "公告编号",
+            "类别",
+            "标题",
+            "项目编号",
+            "所属项目网址代码",
+            "事项日期",
+            "公开日期",
+            "公示截止日期",
+            "供应商",
+            amount.as_str(),
+            "公开时限",
+        ],
+    );
     for n in &model.notices {
         let windows = if n.windows.is_empty() {
             String::new()
@@ -250,7 +286,7 @@ pub(super) fn notices_csv(model: &Model) -> String {
             Cell::Text(&windows),
         ]);
     }
-    csv.out
+    csv.finish()
 }
 
 #[cfg(test)]
@@ -259,11 +295,13 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_neutralises_formulas() {
-        let mut csv = Csv::new(&["a", "b"]);
+        let mut out = Vec::new();
+        let mut csv = Csv::new(&mut out, &["a", "b"]);
         csv.row(&[Cell::Text("=HYPERLINK(\"x\")"), Cell::Text("甲,乙")]);
         csv.row(&[Cell::Number("-3"), Cell::Text("换\n行")]);
+        csv.finish().unwrap();
         assert_eq!(
-            csv.out,
+            String::from_utf8(out).unwrap(),
             "\u{feff}a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",\"甲,乙\"\r\n-3,\"换\n行\"\r\n"
         );
     }

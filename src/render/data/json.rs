@@ -95,15 +95,18 @@ struct TargetJson<'a> {
 }
 
 /// `projects.json`: one object per public project.
-pub(super) fn projects_json(model: &Model, link: &dyn Fn(&str) -> String) -> String {
+pub(super) fn projects_json(
+    model: &Model,
+    link: &dyn Fn(&str) -> String,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let rows: Vec<ProjectJson> = model
         .projects
         .iter()
         .map(|p| project_json(p, link))
         .collect();
-    let mut out = serde_json::to_string_pretty(&rows).expect("projects serialize");
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *w, &rows)?;
+    w.write_all(b"\n")
 }
 
 fn project_json<'a>(p: &'a ProjectView, link: &dyn Fn(&str) -> String) -> ProjectJson<'a> {

@@ -93,49 +93,48 @@ pub fn write(
     link: &(dyn Fn(&str) -> String + Sync),
     sink: &dyn Sink,
 ) -> std::io::Result<usize> {
-    type Make<'a> = &'a (dyn Fn() -> String + Sync);
-    let small: [(&str, Make); 5] = [
-        ("data/projects.json", &|| json::projects_json(model, link)),
-        ("data/projects.csv", &|| csv::projects_csv(model, link)),
-        ("data/disbursements.csv", &|| csv::disbursements_csv(model)),
-        ("data/notices.csv", &|| csv::notices_csv(model)),
-        ("data/progress.csv", &|| csv::progress_csv(model)),
+    // Each file is streamed to the output and hashed on the way (progress.csv, projects.json and
+    // the OCDS package are each around a hundred megabytes for ten thousand projects); the
+    // publication ledger is copied verbatim as far as this build's date (SPEC §7).
+    type Make<'a> = Box<dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync + 'a>;
+    let mut files: Vec<(&str, Make)> = vec![
+        (
+            "data/ocds.json",
+            Box::new(|out| ocds::ocds_json(model, link, out)),
+        ),
+        (
+            "data/progress.csv",
+            Box::new(|out| csv::progress_csv(model, out)),
+        ),
+        (
+            "data/projects.json",
+            Box::new(|out| json::projects_json(model, link, out)),
+        ),
+        (
+            "data/projects.csv",
+            Box::new(|out| csv::projects_csv(model, link, out)),
+        ),
+        (
+            "data/disbursements.csv",
+            Box::new(|out| csv::disbursements_csv(model, out)),
+        ),
+        (
+            "data/notices.csv",
+            Box::new(|out| csv::notices_csv(model, out)),
+        ),
     ];
+    if let Some((ledger, entries)) = &model.ledger {
+        files.push((
+            "data/ledger.jsonl",
+            Box::new(|out| ledger.write_prefix(*entries, out)),
+        ));
+    }
     let digests = Mutex::new(BTreeMap::new());
-    // The OCDS package, the largest, streams on one thread while the others are made; the
-    // publication ledger, verbatim as far as this build's date (SPEC §7), is copied beside them.
-    let ((ocds, ledger), others) = rayon::join(
-        || {
-            rayon::join(
-                || {
-                    put_hashed(sink, "data/ocds.json", &digests, &mut |out| {
-                        ocds::ocds_json(model, link, out)
-                    })
-                },
-                || match &model.ledger {
-                    Some((ledger, entries)) => {
-                        put_hashed(sink, "data/ledger.jsonl", &digests, &mut |out| {
-                            ledger.write_prefix(*entries, out)
-                        })
-                        .map(|()| 1)
-                    }
-                    None => Ok(0),
-                },
-            )
-        },
-        || {
-            small.par_iter().try_for_each(|(path, make)| {
-                let text = make();
-                if let Ok(mut d) = digests.lock() {
-                    d.insert(file_name(path).to_string(), Digest::of(text.as_bytes()));
-                }
-                sink.put(path, text.as_bytes())
-            })
-        },
-    );
-    ocds?;
-    others?;
-    let count = small.len() + 2 + ledger?;
+    files
+        .par_iter()
+        .with_max_len(1)
+        .try_for_each(|(path, make)| put_hashed(sink, path, &digests, &mut |out| make(out)))?;
+    let count = files.len() + 1;
     let digests = digests.into_inner().unwrap_or_default();
     let column = column::column_json(site, derived, model, &digests, link);
     sink.put("data/column.json", column.as_bytes())?;
