@@ -280,6 +280,13 @@ pub const COUNTY_DATA_INVALID: &Rule = &warning(
     "该县的页面和汇总表写明“数据同步于”上次同步的日期和原因",
     None,
 );
+pub const COUNTY_OCID_SHARED: &Rule = &warning(
+    "county-ocid-shared",
+    "SPEC §8：省级专区的合并开放数据；OCDS ocid 前缀",
+    "（省级专区）两个以上的县用同一个 OCDS ocid 前缀（没有设 `[data] ocid_prefix` 的县都是默认的 `ocds-gongkai`）：合并的 ocds.json 里项目编号相同的不同项目会得到同一个 ocid，被当成同一个采购过程；信息里写明重复的 ocid 有几个。请各县设自己登记的前缀",
+    "—（只提醒专区管理员；合并的数据照常生成）",
+    None,
+);
 pub const CALENDAR_YEAR: &Rule = &warning(
     "calendar-year",
     "官方工作日历",
@@ -330,6 +337,7 @@ pub const ALL: &[&Rule] = &[
     COLUMN_EMPTY,
     COUNTY_UNREACHABLE,
     COUNTY_DATA_INVALID,
+    COUNTY_OCID_SHARED,
     CALENDAR_YEAR,
     UNKNOWN_FIELD,
 ];

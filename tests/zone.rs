@@ -76,6 +76,11 @@ fn yongtai() -> Site {
 }
 
 fn bench_county(zone: &Path, name: &str, projects: &str) -> PathBuf {
+    bench_county_with(zone, name, projects, "")
+}
+
+/// A bench-corpus county with `config` appended to its config.toml.
+fn bench_county_with(zone: &Path, name: &str, projects: &str, config: &str) -> PathBuf {
     let src = zone.join(format!("{name}-src"));
     let out = Command::new(BIN)
         .args(["bench-corpus", "--projects", projects, "--months", "4"])
@@ -84,6 +89,8 @@ fn bench_county(zone: &Path, name: &str, projects: &str) -> PathBuf {
         .unwrap();
     assert!(out.status.success(), "{}", common::stderr(&out));
     let site = Site::copy_of(&src);
+    let base = fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write("config.toml", format!("{base}\n{config}"));
     publish(&site, "2023-06-01", zone, name)
 }
 
@@ -332,12 +339,19 @@ fn counties_are_harvested_over_http_and_an_unanswering_port_is_unreachable() {
     )
     .unwrap();
     let json = zone_json(z, "2023-06-02");
+    // Both examples keep the default OCDS prefix, which the zone points out.
     assert_eq!(
         rules_of(&json),
-        vec![(
-            "county-unreachable".to_string(),
-            "counties[2].source".to_string()
-        )]
+        vec![
+            (
+                "county-ocid-shared".to_string(),
+                "counties[1].source".to_string()
+            ),
+            (
+                "county-unreachable".to_string(),
+                "counties[2].source".to_string()
+            )
+        ]
     );
     assert!(read(z, "counties/gone/index.html").contains("尚未同步"));
     assert!(read(z, "counties/ruyuan/index.html").contains("数据同步于 2023年6月2日"));
@@ -478,5 +492,67 @@ fn every_value_a_county_or_the_zone_file_wrote_is_escaped() {
             .unwrap()
             .iter()
             .any(|p| p["name"] == "冷链<script>alert(1)</script>\"&'")
+    );
+}
+
+#[test]
+fn counties_sharing_an_ocid_prefix_are_named_with_the_ocids_they_clash_on() {
+    let zone = tempfile::tempdir().unwrap();
+    let z = zone.path();
+    // Neither sets a prefix: both are ocds-gongkai, and projects p00000–p00002 are in both.
+    bench_county(z, "bench-a", "5");
+    bench_county(z, "bench-b", "3");
+    bench_county_with(z, "bench-c", "4", "[data]\nocid_prefix = \"ocds-c3c3c3\"\n");
+    fs::write(
+        z.join("zone.toml"),
+        zone_toml(&[
+            ("bench-a", "测试甲县", "bench-a"),
+            ("bench-b", "测试乙县", "bench-b"),
+            ("bench-c", "测试丙县", "bench-c"),
+        ]),
+    )
+    .unwrap();
+    let json = zone_json(z, "2023-06-02");
+    let shared: Vec<&serde_json::Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "county-ocid-shared")
+        .collect();
+    assert_eq!(shared.len(), 1, "{json}");
+    let d = shared[0];
+    let message = d["message"].as_str().unwrap();
+    assert!(
+        message.contains("测试甲县（bench-a）、测试乙县（bench-b）"),
+        "{message}"
+    );
+    assert!(!message.contains("bench-c"), "{message}");
+    assert!(message.contains("有 3 个 ocid"), "{message}");
+    assert!(message.contains("ocds-gongkai-p00000"), "{message}");
+    assert_eq!(d["field"], "counties[1].source");
+    assert_eq!(d["severity"], "warning");
+    // The clash is real: the merged package holds ocds-gongkai-p00000 for two counties.
+    let ocds: serde_json::Value = serde_json::from_str(&read(z, "data/ocds.json")).unwrap();
+    let p1 = ocds["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ocid"] == "ocds-gongkai-p00000" && r["tag"][0] == "planning")
+        .count();
+    assert!(p1 >= 2, "{p1}");
+    // Once bench-b has its own prefix and is harvested again, nothing is shared.
+    let b = Site::copy_of(&z.join("bench-b-src"));
+    let config = fs::read_to_string(b.root().join("config.toml")).unwrap();
+    b.write(
+        "config.toml",
+        format!("{config}\n[data]\nocid_prefix = \"ocds-b2b2b2\"\n"),
+    );
+    publish(&b, "2023-06-01", z, "bench-b");
+    let json = zone_json(z, "2023-06-03");
+    assert!(
+        !rules_of(&json)
+            .iter()
+            .any(|(r, _)| r == "county-ocid-shared"),
+        "{json}"
     );
 }

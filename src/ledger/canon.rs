@@ -587,6 +587,7 @@ impl Parser<'_> {
         let h = self
             .s
             .get(self.i..self.i + 4)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
             .and_then(|h| std::str::from_utf8(h).ok())
             .and_then(|h| u32::from_str_radix(h, 16).ok());
         match h {
@@ -779,6 +780,15 @@ mod tests {
                 .position(|b| *b == b'"' || *b == b'\\' || *b < 0x20)
                 .map_or(bytes.len(), |p| from + p);
             proptest::prop_assert_eq!(plain_to(&bytes, from), expected);
+        }
+    }
+
+    #[test]
+    fn a_unicode_escape_is_four_hex_digits() {
+        assert_eq!(parse("\"\\u0041\"").unwrap(), Canon::Str("A".into()));
+        for bad in ["\"\\u+041\"", "\"\\u-041\"", "\"\\u 041\"", "\"\\u04\""] {
+            assert!(parse(bad).is_err(), "{bad}");
+            assert!(skip_value(bad, 0).is_err(), "{bad}");
         }
     }
 

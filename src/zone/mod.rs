@@ -7,6 +7,7 @@ pub mod harvest;
 pub mod pages;
 pub mod score;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
@@ -260,6 +261,57 @@ fn finding(file: &str, h: &Harvested) -> Option<Diagnostic> {
     )
 }
 
+/// Counties that share an OCDS ocid prefix: one finding for each prefix held by two or more,
+/// at the second county that holds it, with how many ocids the merged package then holds twice.
+fn shared_prefixes(file: &str, harvested: &[Harvested]) -> Vec<Diagnostic> {
+    let mut by_prefix: BTreeMap<&str, Vec<&Harvested>> = BTreeMap::new();
+    for h in harvested {
+        let prefix = h
+            .copy
+            .as_ref()
+            .and_then(|c| c.column["data"]["ocid_prefix"].as_str());
+        if let Some(prefix) = prefix {
+            by_prefix.entry(prefix).or_default().push(h);
+        }
+    }
+    by_prefix
+        .into_iter()
+        .filter(|(_, counties)| counties.len() > 1)
+        .map(|(prefix, counties)| {
+            let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+            for h in &counties {
+                let ids: BTreeSet<&str> = h.copy.iter().flat_map(|c| &c.projects)
+                    .filter_map(|p| p["id"].as_str())
+                    .collect();
+                for id in ids {
+                    *seen.entry(id).or_default() += 1;
+                }
+            }
+            let twice: Vec<&str> = seen.into_iter().filter(|(_, n)| *n > 1).map(|(id, _)| id).collect();
+            let names: Vec<String> = counties
+                .iter()
+                .map(|h| format!("{}（{}）", h.county.name, h.county.id))
+                .collect();
+            let clash = match twice.first() {
+                Some(first) => format!(
+                    "合并的 ocds.json 里有 {} 个 ocid 属于不同县的不同项目（如 {prefix}-{first}），会被当成同一个采购过程",
+                    twice.len()
+                ),
+                None => "现在项目编号还没有重复，一旦重复，合并的 ocds.json 里不同县的项目会得到同一个 ocid".into(),
+            };
+            let second = &counties[1].county;
+            Diagnostic::new(
+                rules::COUNTY_OCID_SHARED,
+                file,
+                format!("{}用同一个 OCDS 前缀 {prefix}：{clash}", names.join("、")),
+            )
+            .at(second.line)
+            .field(format!("counties[{}].source", second.index))
+            .hint("请这些县各在 config.toml 的 [data] 里写上自己在 Open Contracting Partnership 登记的前缀（ocid_prefix = \"ocds-xxxxxx\"，几个县共用一个登记前缀时再加上县的代码），重新生成后专区会在下次同步时读到")
+        })
+        .collect()
+}
+
 /// `gongkai zone build`: harvest, score, write. Errors in zone.toml stop it (`Err` is an I/O or
 /// usage problem, exit 2); sync findings do not — the zone is built from what it holds.
 pub fn build(opts: &ZoneOptions) -> Result<Built, String> {
@@ -323,7 +375,9 @@ pub fn build(opts: &ZoneOptions) -> Result<Built, String> {
         counties: Vec::new(),
         ..zone
     };
-    let diagnostics: Vec<Diagnostic> = harvested.iter().filter_map(|h| finding(&file, h)).collect();
+    let mut diagnostics: Vec<Diagnostic> =
+        harvested.iter().filter_map(|h| finding(&file, h)).collect();
+    diagnostics.extend(shared_prefixes(&file, &harvested));
     let report = Report::new(as_of, diagnostics, false);
     let output = crate::write::check_output_dir(&base, &opts.output)?;
     let staging = crate::write::Staging::new(&output)
