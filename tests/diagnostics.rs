@@ -278,6 +278,7 @@ const ZONE_RULES: &[&str] = &[
     "county-history-rewritten",
     "county-unreachable",
     "county-data-invalid",
+    "county-ocid-shared",
 ];
 
 #[test]
