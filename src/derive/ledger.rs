@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::{DocumentFacts, NoticeFacts, ProjectFacts};
 use crate::date::Date;
@@ -266,13 +267,28 @@ pub fn facts(
         count,
         ..LedgerFacts::default()
     };
-    let mut latest = facts.walk(&ledger);
-    for r in &mut records {
-        let entry = latest.remove(&r.key);
-        judge(site, as_of, Some(&ledger), facts.last_date, entry, r);
+    let latest = facts.walk(&ledger);
+    let last_date = facts.last_date;
+    records.par_iter_mut().for_each(|r| {
+        judge(
+            site,
+            as_of,
+            Some(&ledger),
+            last_date,
+            latest.get(&r.key).copied(),
+            r,
+        )
+    });
+    // A recorded record that no file matched has no file any more.
+    let mut matched = vec![false; count];
+    for i in records.iter().filter_map(|r| r.latest) {
+        matched[i] = true;
     }
-    // What is left was recorded and has no file any more.
-    let mut removed: Vec<usize> = latest.into_values().map(|(i, _)| i).collect();
+    let mut removed: Vec<usize> = latest
+        .into_values()
+        .map(|(i, _)| i)
+        .filter(|i| !matched[*i])
+        .collect();
     removed.sort_unstable();
     facts.removed = removed;
     facts.records = records;
@@ -283,8 +299,9 @@ impl LedgerFacts {
     /// Walks the entries in effect once: the changes the public is shown, each record's history
     /// and each project's corrections; returns every recorded record's latest entry and whether
     /// that withdrew it.
-    fn walk<'l>(&mut self, ledger: &'l Ledger) -> HashMap<&'l Key, (usize, bool)> {
-        let mut latest: HashMap<&Key, (usize, bool)> = HashMap::with_capacity(self.count);
+    fn walk<'l>(&mut self, ledger: &'l Ledger) -> FxHashMap<&'l Key, (usize, bool)> {
+        let mut latest: FxHashMap<&Key, (usize, bool)> =
+            FxHashMap::with_capacity_and_hasher(self.count, Default::default());
         self.changes.clear();
         self.history.clear();
         self.corrected.clear();

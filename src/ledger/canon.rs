@@ -284,28 +284,29 @@ pub fn write_str(s: &str, out: &mut String) {
 
 /// The inside of a JSON string: runs of plain text are copied whole.
 fn escape_into(s: &str, out: &mut String) {
+    let bytes = s.as_bytes();
     let mut plain = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escaped = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            b if b < 0x20 => "",
-            _ => continue,
-        };
+    loop {
+        // `plain_to` stops at exactly the bytes that are escaped, all of them ASCII.
+        let i = plain_to(bytes, plain);
         out.push_str(&s[plain..i]);
-        if escaped.is_empty() {
-            let _ = write!(out, "\\u{:04x}", b);
-        } else {
-            out.push_str(escaped);
+        let Some(&b) = bytes.get(i) else {
+            return;
+        };
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                let _ = write!(out, "\\u{:04x}", b);
+            }
         }
         plain = i + 1;
     }
-    out.push_str(&s[plain..]);
 }
 
 // ---------------------------------------------------------------- reading JSON back
@@ -762,6 +763,19 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        /// Strings are escaped exactly as serde_json escapes them.
+        #[test]
+        fn strings_are_written_as_serde_json_writes_them(
+            s in proptest::prop_oneof![
+                proptest::arbitrary::any::<String>(),
+                "[\"\\\\\\x00-\\x1f\\x7f a-z中文]{0,40}",
+            ],
+        ) {
+            let mut out = String::new();
+            write_str(&s, &mut out);
+            proptest::prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
+        }
+
         /// The eight-bytes-at-a-time scan stops where the byte-at-a-time definition does.
         #[test]
         fn plain_runs_end_at_the_first_special_byte(
