@@ -4,6 +4,7 @@
 //!
 //! - [`canon`]: a record's canonical disclosed content and how two versions differ;
 //! - [`file`]: the file format, reading and checking the chain, making new lines;
+//! - [`json`]: JSON text in and out: escaping, and a strict reader that keeps numbers exact;
 //! - [`verify`]: `gongkai verify OLD NEW`, the inspector's check of two published copies.
 //!
 //! What the ledger means for one build — which records are new, corrected or changed silently —
@@ -12,6 +13,7 @@
 
 pub mod canon;
 pub mod file;
+pub mod json;
 pub mod verify;
 
 pub use canon::Canon;

@@ -119,24 +119,17 @@ pub fn load_with(root: &Path, progress: &Progress, publishing: bool) -> Result<L
         },
         || l.records(),
     );
-    let Records {
-        config,
-        programme,
-        documents,
-        notices,
-        projects,
-        assets,
-    } = records?;
+    let records = records?;
     let ledger = ledger?;
 
     let mut site = Site {
         root: root.to_path_buf(),
         sources: l.sources,
-        config,
-        programme,
-        documents,
-        projects,
-        notices,
+        config: records.config,
+        programme: records.programme,
+        documents: records.documents,
+        projects: records.projects,
+        notices: records.notices,
         lookup: Lookup::default(),
         broken: l.broken.clone(),
         ledger: ledger.map(std::sync::Arc::new),
@@ -146,7 +139,7 @@ pub fn load_with(root: &Path, progress: &Progress, publishing: bool) -> Result<L
         site,
         diagnostics: l.out,
         broken: l.broken,
-        assets,
+        assets: records.assets,
     })
 }
 
