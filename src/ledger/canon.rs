@@ -7,7 +7,7 @@
 use toml::de::{DeTable, DeValue};
 
 use super::json::escape_into;
-pub use super::json::{parse, skip_value, write_str};
+pub use super::json::{Canon, parse, skip_value, write_str};
 use crate::money::{display_decimal, parse_decimal};
 
 /// Front-matter keys that say how a record changed, not what it discloses: they are recorded
@@ -25,18 +25,6 @@ fn disclosed(key: &str) -> bool {
 
 /// The key the Markdown body is kept under.
 pub const BODY: &str = "body";
-
-/// A JSON value as the ledger holds it. Objects keep their keys in the order given; canonical
-/// ones are sorted. Numbers are their exact decimal text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Canon {
-    Null,
-    Bool(bool),
-    Num(String),
-    Str(String),
-    Arr(Vec<Canon>),
-    Obj(Vec<(String, Canon)>),
-}
 
 /// The canonical content of a record: every front-matter field but the ledger's own, and the
 /// body (when the record has one), normalised.

@@ -4,7 +4,17 @@
 
 use std::fmt::Write as _;
 
-use super::canon::Canon;
+/// A JSON value as the ledger holds it (its methods are in [`super::canon`]). Objects keep their
+/// keys in the order given; canonical ones are sorted. Numbers are their exact decimal text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Canon {
+    Null,
+    Bool(bool),
+    Num(String),
+    Str(String),
+    Arr(Vec<Canon>),
+    Obj(Vec<(String, Canon)>),
+}
 
 /// A JSON string, escaped as serde_json escapes it: quotes, backslashes and control characters;
 /// everything else as UTF-8.
