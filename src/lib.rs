@@ -73,16 +73,29 @@ pub fn check_site(opts: &Options) -> Result<Checked, LoadError> {
 /// [`check_site`]; `publishing` fingerprints every record even before a ledger exists.
 fn check_site_for(opts: &Options, publishing: bool) -> Result<Checked, LoadError> {
     let t = std::time::Instant::now();
-    let loaded = load::load_with(&opts.root, &opts.progress, publishing)?;
+    let mut loaded = load::load_records(&opts.root, &opts.progress, publishing)?;
     timing("load", t);
     let t = std::time::Instant::now();
     opts.progress.stage("检查规则", 1);
     let as_of = opts.as_of.unwrap_or_else(Date::today_in_china);
-    let derived = derive::derive(&loaded.site, derive::Ctx::new(&loaded.site, as_of));
-    timing("derive", t);
+    // The ledger is read while the records' facts are derived and checked: those stages leave
+    // a core idle much of the time, and the ledger's facts need both.
+    let (ledger, (mut derived, found)) = rayon::join(
+        || load::read_ledger(&opts.root),
+        || {
+            let site = &loaded.site;
+            let derived = derive::records(site, derive::Ctx::new(site, as_of));
+            let found = check::run_records(site, &derived);
+            (derived, found)
+        },
+    );
+    timing("derive and check, the ledger read beside", t);
     let t = std::time::Instant::now();
+    loaded.site.ledger = ledger?;
+    derived.add_ledger(&loaded.site);
     let mut diagnostics = loaded.diagnostics.clone();
-    diagnostics.extend(check::run(&loaded.site, &derived));
+    diagnostics.extend(found);
+    diagnostics.extend(check::run_ledger(&loaded.site, &derived));
     // A file that does not parse yields only its syntax errors, and no finding elsewhere may
     // rest on what it holds: the rest would be noise, or invented.
     let broken = &loaded.site.broken;

@@ -1,6 +1,6 @@
 //! Stage 2, **check**: rules are pure functions over the loaded site. Each rule lives in its
 //! own module with its id, the spec rule it enforces, and its tests; adding a rule means
-//! adding it to `RULES` and nothing else.
+//! adding it to `CHECKS` (or, when it reads the ledger's facts, to `LEDGER_CHECKS`).
 
 mod backdated;
 pub mod broken_link;
@@ -68,13 +68,17 @@ pub const CHECKS: &[Check] = &[
     publication_late::RULE,
     notice_window::RULE,
     deadline_overdue::RULE,
+    column_stale::RULE,
+    column_empty::RULE,
+];
+
+/// The checks that read the ledger's facts ([`Derived::add_ledger`]).
+pub const LEDGER_CHECKS: &[Check] = &[
     ledger_fields::RULE,
     backdated::RULE,
     silent_change::RULE,
     record_removed::RULE,
     ledger_tampered::RULE,
-    column_stale::RULE,
-    column_empty::RULE,
 ];
 
 /// What the money checks could not judge, in the webmaster's words: sources without a fixed
@@ -119,6 +123,22 @@ pub fn notes(site: &Site) -> Vec<String> {
 
 /// Runs every check, then says which years were counted without an official calendar.
 pub fn run(site: &Site, derived: &Derived) -> Vec<Diagnostic> {
+    let mut out = run_records(site, derived);
+    out.extend(run_ledger(site, derived));
+    out
+}
+
+/// The checks that read the ledger's facts.
+pub fn run_ledger(site: &Site, derived: &Derived) -> Vec<Diagnostic> {
+    LEDGER_CHECKS
+        .iter()
+        .flat_map(|check| (check.run)(site, derived))
+        .collect()
+}
+
+/// Every check but the ledger's ([`run_ledger`]), then which years were counted without an
+/// official calendar.
+pub fn run_records(site: &Site, derived: &Derived) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = CHECKS
         .iter()
         .flat_map(|check| (check.run)(site, derived))

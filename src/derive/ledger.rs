@@ -189,7 +189,10 @@ fn site_records(
         status: Status::Unrecorded,
         withdraw: None,
     };
-    let mut out = Vec::new();
+    let reports: usize = site.projects.iter().map(|p| p.progress.len()).sum();
+    let mut out = Vec::with_capacity(
+        1 + site.documents.len() + site.projects.len() + reports + site.notices.len(),
+    );
     if site.programme.is_some() {
         out.push(record(
             Kind::Programme,

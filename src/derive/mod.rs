@@ -117,6 +117,13 @@ pub struct Derived {
 
 /// Derives every fact of `site` as of `ctx.as_of`.
 pub fn derive(site: &Site, ctx: Ctx) -> Derived {
+    let mut derived = records(site, ctx);
+    derived.add_ledger(site);
+    derived
+}
+
+/// [`derive`] but for the ledger's facts, which are left empty (see [`Derived::add_ledger`]).
+pub fn records(site: &Site, ctx: Ctx) -> Derived {
     let as_of = ctx.as_of;
     let documents: Vec<DocumentFacts> = site
         .documents
@@ -143,7 +150,6 @@ pub fn derive(site: &Site, ctx: Ctx) -> Derived {
     let listed = listed(site, &projects);
     let totals = Totals::new(site, as_of, &listed, &projects, &documents, &notices);
     let programme = programme::facts(site, as_of, &projects);
-    let ledger = ledger::facts(site, as_of, &documents, &projects, &notices);
     let staleness = Staleness::new(site, &ctx, &projects, &documents, &notices);
     Derived {
         ctx,
@@ -153,8 +159,22 @@ pub fn derive(site: &Site, ctx: Ctx) -> Derived {
         listed,
         totals,
         programme,
-        ledger,
+        ledger: ledger::LedgerFacts::default(),
         staleness,
+    }
+}
+
+impl Derived {
+    /// Derives what the site's ledger means for this build, from the facts of the records:
+    /// a build reads the ledger while [`records`] runs, then calls this.
+    pub fn add_ledger(&mut self, site: &Site) {
+        self.ledger = ledger::facts(
+            site,
+            self.ctx.as_of,
+            &self.documents,
+            &self.projects,
+            &self.notices,
+        );
     }
 }
 

@@ -99,7 +99,16 @@ fn write_toml(v: &DeValue, out: &mut String) {
             }
             out.push('}');
         }
-        // Numbers and dates are small: their canonical form is made as `from_toml` makes it.
+        // Most numbers are written as their canonical form already (`35.5`, `2022`), and dates
+        // hold nothing to escape: both are copied without building a value.
+        DeValue::Integer(i) if i.radix() == 10 && canonical_number(i.as_str()) => {
+            out.push_str(i.as_str())
+        }
+        DeValue::Float(f) if canonical_number(f.as_str()) => out.push_str(f.as_str()),
+        DeValue::Datetime(d) => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "\"{d}\"");
+        }
         other => from_toml(other).write(out),
     }
 }
@@ -171,9 +180,35 @@ pub fn from_toml(v: &DeValue) -> Canon {
     }
 }
 
+/// Whether a number is written as [`json_number`] would write it: an optional `-`, the integer
+/// part without leading zeros, and a fraction that does not end in `0`, each within the limits
+/// of an exact decimal; never `-0`.
+fn canonical_number(text: &str) -> bool {
+    let body = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    !int.is_empty()
+        && int.len() <= crate::money::NUMBER_DIGITS as usize
+        && digits(int)
+        && (int == "0" || !int.starts_with('0'))
+        && frac.len() <= crate::money::NUMBER_PLACES as usize
+        && digits(frac)
+        && body.contains('.') != frac.is_empty()
+        && !frac.ends_with('0')
+        && !(text.starts_with('-') && int == "0" && frac.is_empty())
+}
+
 /// A number as its exact decimal, trailing zeros trimmed: `35.50` → `35.5`, `1_000` → `1000`,
 /// `1e3` → `1000`. `None` for what JSON has no number for (`inf`, `nan`).
 fn json_number(text: &str) -> Option<String> {
+    if canonical_number(text) {
+        return Some(text.to_string());
+    }
+    exact_number(text)
+}
+
+/// [`json_number`] for any number, by its exact decimal value.
+fn exact_number(text: &str) -> Option<String> {
     if let Some(d) = parse_decimal(text) {
         return Some(display_decimal(d));
     }
@@ -382,6 +417,39 @@ fn excerpts(a: &str, b: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A number copied as written is the number its exact value would write.
+        #[test]
+        fn numbers_copied_as_written_are_canonical(
+            text in "[-+]?[0-9_]{0,18}(\\.[0-9_]{0,12})?([eE][-+]?[0-9]{1,2})?",
+        ) {
+            if canonical_number(&text) {
+                proptest::prop_assert_eq!(exact_number(&text), Some(text.clone()));
+            }
+        }
+    }
+
+    #[test]
+    fn canonical_numbers_are_recognised() {
+        for yes in [
+            "0",
+            "35.5",
+            "-12",
+            "2022",
+            "0.000001",
+            "-0.5",
+            "999999999999999",
+        ] {
+            assert!(canonical_number(yes), "{yes}");
+            assert_eq!(exact_number(yes).as_deref(), Some(yes));
+        }
+        for no in [
+            "35.50", "1_000", "1e3", "+1", "01", "-0", "1.", ".5", "", "-", "0.0",
+        ] {
+            assert!(!canonical_number(no), "{no}");
+        }
+    }
 
     #[test]
     fn a_body_is_written_as_its_normal_form() {

@@ -87,6 +87,24 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
 /// [`Disclosure::hash`](crate::model::Disclosure)) when the site has a ledger to compare them
 /// with, or when `publishing` (a publish checks that no file changed since it was read).
 pub fn load_with(root: &Path, progress: &Progress, publishing: bool) -> Result<Loaded, LoadError> {
+    // The ledger is read while the records load: its reading is partly serial (one file, one
+    // chain), and the records keep the other core busy meanwhile.
+    let (ledger, loaded) = rayon::join(
+        || read_ledger(root),
+        || load_records(root, progress, publishing),
+    );
+    let mut loaded = loaded?;
+    loaded.site.ledger = ledger?;
+    Ok(loaded)
+}
+
+/// [`load_with`] without reading the ledger: the site's `ledger` is `None` until the caller
+/// sets it from [`read_ledger`] (a build reads it while it derives and checks the records).
+pub fn load_records(
+    root: &Path,
+    progress: &Progress,
+    publishing: bool,
+) -> Result<Loaded, LoadError> {
     if !root.is_dir() {
         return Err(LoadError(format!("找不到站点文件夹 {}", root.display())));
     }
@@ -106,22 +124,7 @@ pub fn load_with(root: &Path, progress: &Progress, publishing: bool) -> Result<L
         allow: crate::attachments::allowed(&[]),
         fingerprints: publishing || root.join(crate::ledger::FILE).exists(),
     };
-
-    // The ledger is read and checked while the records load: its reading is partly serial
-    // (one file, one chain), and the records keep the other core busy meanwhile.
-    let (ledger, records) = rayon::join(
-        || {
-            let t = std::time::Instant::now();
-            let ledger = crate::ledger::Ledger::read(root)
-                .map_err(|e| LoadError(format!("读取 {} 失败：{e}", crate::ledger::FILE)));
-            crate::progress::timing("load: ledger", t);
-            ledger
-        },
-        || l.records(),
-    );
-    let records = records?;
-    let ledger = ledger?;
-
+    let records = l.records()?;
     let mut site = Site {
         root: root.to_path_buf(),
         sources: l.sources,
@@ -132,7 +135,7 @@ pub fn load_with(root: &Path, progress: &Progress, publishing: bool) -> Result<L
         notices: records.notices,
         lookup: Lookup::default(),
         broken: l.broken.clone(),
-        ledger: ledger.map(std::sync::Arc::new),
+        ledger: None,
     };
     site.index();
     Ok(Loaded {
@@ -141,6 +144,17 @@ pub fn load_with(root: &Path, progress: &Progress, publishing: bool) -> Result<L
         broken: l.broken,
         assets: records.assets,
     })
+}
+
+/// Reads and checks the site's `ledger.jsonl`; `None` when it keeps none.
+pub fn read_ledger(
+    root: &Path,
+) -> Result<Option<std::sync::Arc<crate::ledger::Ledger>>, LoadError> {
+    let t = std::time::Instant::now();
+    let ledger = crate::ledger::Ledger::read(root)
+        .map_err(|e| LoadError(format!("读取 {} 失败：{e}", crate::ledger::FILE)));
+    crate::progress::timing("load: ledger", t);
+    Ok(ledger?.map(std::sync::Arc::new))
 }
 
 struct Loader<'r> {
