@@ -63,8 +63,32 @@ pub trait Sink: Sync {
         self.put(path, &buf)
     }
 
+    /// Writes the first `len` bytes of the file at `src`, then `tail`: where the sink writes
+    /// files, the system copies them without passing them through the program.
+    fn put_copy(&self, path: &str, src: &Path, len: u64, tail: &[u8]) -> io::Result<()> {
+        self.put_with(path, &mut |out| copy_prefix(src, len, tail, out))
+    }
+
     /// Whether a generated file was written at `path` (for names that would shadow it).
     fn has(&self, path: &str) -> bool;
+}
+
+/// Copies the first `len` bytes of the file at `src`, then `tail`, to `out` (which, for a file,
+/// the system does by itself). Fails when the file is shorter than that.
+fn copy_prefix<W: io::Write + ?Sized>(
+    src: &Path,
+    len: u64,
+    tail: &[u8],
+    out: &mut W,
+) -> io::Result<()> {
+    let copied = io::copy(&mut open_regular(src)?.take(len), out)?;
+    if copied != len {
+        return Err(io::Error::other(format!(
+            "{} 在生成时被改动了（变短了）",
+            src.display()
+        )));
+    }
+    out.write_all(tail)
 }
 
 /// Resolves a path the way the system will when it is used: relative to the current folder,
@@ -361,6 +385,18 @@ impl Staging {
         (meta.is_file() && meta.len() == len).then_some(old)
     }
 
+    /// Where the previous output has the same bytes as the file just written at `target`,
+    /// links that file in instead, so that its time of change stays what it was.
+    fn keep_previous(&self, rel: &str, target: &Path) {
+        let len = fs::metadata(target).map_or(0, |m| m.len());
+        if let Some(old) = self.previous_file(rel, len)
+            && let Ok(mut new) = fs::File::open(target)
+            && same_contents(&mut new, &old).unwrap_or(false)
+        {
+            self.relink(&old, target);
+        }
+    }
+
     /// Links the previous output's `old` in at `target`, in place of the file written there.
     fn relink(&self, old: &Path, target: &Path) -> bool {
         let tmp = target.with_file_name(format!(
@@ -445,13 +481,17 @@ impl Sink for Staging {
         self.note(&target, write(&mut out))?;
         self.note(&target, io::Write::flush(&mut out))?;
         drop(out);
-        let len = fs::metadata(&target).map_or(0, |m| m.len());
-        if let Some(old) = self.previous_file(path, len)
-            && let Ok(mut new) = fs::File::open(&target)
-            && same_contents(&mut new, &old).unwrap_or(false)
-        {
-            self.relink(&old, &target);
-        }
+        self.keep_previous(path, &target);
+        Ok(())
+    }
+
+    fn put_copy(&self, path: &str, src: &Path, len: u64, tail: &[u8]) -> io::Result<()> {
+        let target = self.target(path)?;
+        let mut file = self.note(&target, fs::File::create(&target))?;
+        // File to file: `io::copy` has the system copy the bytes.
+        self.note(&target, copy_prefix(src, len, tail, &mut file))?;
+        drop(file);
+        self.keep_previous(path, &target);
         Ok(())
     }
 
@@ -556,6 +596,11 @@ impl Sink for Discard {
         write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
     ) -> io::Result<()> {
         write(&mut io::sink())?;
+        self.put(path, &[])
+    }
+
+    /// A copy holds nothing to judge: it is not read.
+    fn put_copy(&self, path: &str, _: &Path, _: u64, _: &[u8]) -> io::Result<()> {
         self.put(path, &[])
     }
 

@@ -105,10 +105,27 @@ fn write_toml(v: &DeValue, out: &mut String) {
             out.push_str(i.as_str())
         }
         DeValue::Float(f) if canonical_number(f.as_str()) => out.push_str(f.as_str()),
-        DeValue::Datetime(d) => {
-            use std::fmt::Write as _;
-            let _ = write!(out, "\"{d}\"");
-        }
+        DeValue::Datetime(d) => match (d.date, d.time, d.offset) {
+            // A date, the common case, digit by digit.
+            (Some(date), None, None) => {
+                let digits = |n: u32, width: u32, out: &mut String| {
+                    for p in (0..width).rev() {
+                        out.push(char::from(b'0' + (n / 10u32.pow(p) % 10) as u8));
+                    }
+                };
+                out.push('"');
+                digits(date.year.into(), 4, out);
+                out.push('-');
+                digits(date.month.into(), 2, out);
+                out.push('-');
+                digits(date.day.into(), 2, out);
+                out.push('"');
+            }
+            _ => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "\"{d}\"");
+            }
+        },
         other => from_toml(other).write(out),
     }
 }
@@ -499,7 +516,7 @@ mod tests {
 
     #[test]
     fn written_straight_is_the_same_as_built() {
-        let toml = "b = [1, \"x\", 2022-05-01, { z = 1, a = [true] }]\na = 35.50\nbody = \"front\"\n[t]\ny = 1e2\nx = \"引号\\\"\"\n[[corrections]]\ndate = 2022-09-05\n";
+        let toml = "b = [1, \"x\", 2022-05-01, { z = 1, a = [true] }]\na = 35.50\nbody = \"front\"\n[t]\ny = 1e2\nx = \"引号\\\"\"\n[[corrections]]\ndate = 2022-09-05\n[n]\nplain = [0, -7, 35.5, -0.25, 2022]\nwritten = [-0, +3, 1_000, 0.50, 1e-2, 0x1F, -0.0, 1234567890123456]\n[d]\ndates = [0999-01-02, 2022-12-31]\ntimes = [2022-05-01T08:30:00, 2022-05-01T08:30:00+08:00, 08:30:00, 2022-05-01 08:30:00.5Z]\n";
         let table = DeTable::parse(toml).unwrap().into_inner();
         for body in [None, Some("正文 \r\n\n")] {
             let mut out = String::new();

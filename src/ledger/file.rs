@@ -212,8 +212,47 @@ struct Text {
 
 #[derive(Clone, Debug)]
 enum Base {
-    File(PathBuf),
+    File {
+        path: PathBuf,
+        /// The file as it was read, to tell whether it changed since.
+        stamp: Stamp,
+        /// SHA-256 of the whole file as read, when every line held.
+        whole: Option<Sha256>,
+    },
     Memory(Arc<[u8]>),
+}
+
+/// A file's length and time of last change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl Stamp {
+    fn of(m: &std::fs::Metadata) -> Stamp {
+        Stamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+        }
+    }
+}
+
+/// Where the first lines of a ledger can be copied from, without reading them through (see
+/// [`Ledger::copy_source`]).
+pub struct CopySource<'l> {
+    /// The ledger's file, and how many of its bytes to copy.
+    pub file: &'l Path,
+    pub len: u64,
+    /// Lines appended in memory, to write after them.
+    pub tail: &'l [u8],
+    /// SHA-256 of the whole copy, made when the file was read.
+    pub sha256: Hash,
+}
+
+/// The error when the ledger's file changed while a build used it.
+fn changed() -> std::io::Error {
+    std::io::Error::other(format!("{FILE} 在生成时被改动了"))
 }
 
 impl Text {
@@ -229,7 +268,7 @@ impl Text {
         }
         match &self.base {
             Base::Memory(b) => Ok(b.get(at..at + len).unwrap_or_default().to_vec()),
-            Base::File(path) => {
+            Base::File { path, .. } => {
                 let mut f = std::fs::File::open(path)?;
                 f.seek(SeekFrom::Start(at as u64))?;
                 let mut buf = vec![0u8; len];
@@ -244,11 +283,11 @@ impl Text {
         let from_base = len.min(self.base_len);
         match &self.base {
             Base::Memory(b) => out.write_all(&b[..from_base])?,
-            Base::File(path) => {
+            Base::File { path, .. } => {
                 let f = std::fs::File::open(path)?;
                 let copied = std::io::copy(&mut f.take(from_base as u64), out)?;
                 if copied as usize != from_base {
-                    return Err(std::io::Error::other(format!("{FILE} 在生成时被改动了")));
+                    return Err(changed());
                 }
             }
         }
@@ -282,7 +321,11 @@ impl Ledger {
         let mut checker = Checker::default();
         let mut buf: Vec<u8> = Vec::with_capacity(PIECE * 2);
         let mut offset = 0;
-        let size = file.metadata()?.len() as usize;
+        let stamp = Stamp::of(&file.metadata()?);
+        let size = stamp.len as usize;
+        // The whole file's SHA-256 too, for the copy the site publishes (SPEC §7): made beside
+        // the lines' checks, piece by piece.
+        let mut whole = Sha256::new();
         loop {
             let kept = buf.len();
             buf.resize(kept + PIECE, 0);
@@ -295,7 +338,10 @@ impl Ledger {
             let Some(last) = memchr::memrchr(b'\n', &buf) else {
                 continue;
             };
-            checker.lines(&buf[..=last], offset, false);
+            rayon::join(
+                || whole.update(&buf[..=last]),
+                || checker.lines(&buf[..=last], offset, false),
+            );
             if checker.broken.is_some() {
                 break;
             }
@@ -307,7 +353,9 @@ impl Ledger {
             offset += last + 1;
             buf.drain(..=last);
         }
-        Ok(Some(checker.finish(Base::File(path))))
+        // Only whole lines were hashed: the hash is the file's when they are all there is.
+        let whole = (checker.broken.is_none() && buf.is_empty()).then_some(whole);
+        Ok(Some(checker.finish(Base::File { path, stamp, whole })))
     }
 
     /// A ledger held in memory (one fetched from a published site).
@@ -344,6 +392,39 @@ impl Ledger {
         let raw = self.text.read(e.record_at.0, e.record_at.1)?;
         let raw = String::from_utf8(raw).map_err(std::io::Error::other)?;
         canon::parse(&raw).map_err(std::io::Error::other)
+    }
+
+    /// The first `count` lines as a copy can be made of them: from the file they were read
+    /// from, all of it, then the lines appended in memory; with the hash made while reading.
+    /// `None` for a ledger not read from a file, or when lines of the file are left out.
+    /// Fails when the file changed since it was read.
+    pub fn copy_source(&self, count: usize) -> std::io::Result<Option<CopySource<'_>>> {
+        let Base::File {
+            path,
+            stamp,
+            whole: Some(whole),
+        } = &self.text.base
+        else {
+            return Ok(None);
+        };
+        let Some(tail) = self.prefix_len(count).checked_sub(self.text.base_len) else {
+            return Ok(None);
+        };
+        if stamp.len != self.text.base_len as u64 {
+            return Ok(None);
+        }
+        if Stamp::of(&std::fs::metadata(path)?) != *stamp {
+            return Err(changed());
+        }
+        let tail = &self.text.appended.as_bytes()[..tail];
+        let mut hash = whole.clone();
+        hash.update(tail);
+        Ok(Some(CopySource {
+            file: path,
+            len: stamp.len,
+            tail,
+            sha256: hash.finalize().into(),
+        }))
     }
 
     /// Writes the first `count` lines, as they are in the file, to `out`.
@@ -1047,6 +1128,44 @@ pub(crate) mod tests {
             )],
         );
         assert!(from_two.starts_with(r#"{"seq":3,"#));
+    }
+
+    #[test]
+    fn a_copy_is_made_from_the_file_with_the_hash_made_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = sample();
+        std::fs::write(dir.path().join(FILE), &text).unwrap();
+        let l = Ledger::read(dir.path()).unwrap().unwrap();
+        let source = l.copy_source(4).unwrap().unwrap();
+        assert_eq!((source.len, source.tail), (text.len() as u64, &b""[..]));
+        assert_eq!(source.sha256, sha256(text.as_bytes()));
+        // Fewer lines than the file holds: no copy of the file.
+        assert!(l.copy_source(3).unwrap().is_none());
+        // Lines a publish appends come after the file, and are in the hash.
+        let (more, made) = l.lines_after(
+            4,
+            &[entry(
+                "2022-07-15",
+                Action::Withdraw,
+                Kind::Document,
+                "d",
+                "{}",
+            )],
+        );
+        let shown = l.with_appended(&more, made);
+        let source = shown.copy_source(5).unwrap().unwrap();
+        assert_eq!(source.tail, more.as_bytes());
+        assert_eq!(source.sha256, sha256(format!("{text}{more}").as_bytes()));
+        let mut copied = Vec::new();
+        shown.write_prefix(5, &mut copied).unwrap();
+        assert_eq!(sha256(&copied), source.sha256);
+        // A ledger with a broken line is never copied whole, and a file changed since it was
+        // read is not copied at all.
+        std::fs::write(dir.path().join(FILE), format!("{text}{{}}")).unwrap();
+        assert!(l.copy_source(4).is_err());
+        let broken = Ledger::read(dir.path()).unwrap().unwrap();
+        assert!(broken.broken.is_some());
+        assert!(broken.copy_source(4).unwrap().is_none());
     }
 
     #[test]

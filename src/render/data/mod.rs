@@ -123,18 +123,43 @@ pub fn write(
             Box::new(|out| csv::notices_csv(model, out)),
         ),
     ];
+    // The ledger is copied from its file where it can be, with the hash made when it was read.
+    const LEDGER: &str = "data/ledger.jsonl";
+    let mut copy = None;
     if let Some((ledger, entries)) = &model.ledger {
-        files.push((
-            "data/ledger.jsonl",
-            Box::new(|out| ledger.write_prefix(*entries, out)),
-        ));
+        match ledger.copy_source(*entries)? {
+            Some(source) => copy = Some(source),
+            None => files.push((LEDGER, Box::new(|out| ledger.write_prefix(*entries, out)))),
+        }
     }
     let digests = Mutex::new(BTreeMap::new());
-    files
-        .par_iter()
-        .with_max_len(1)
-        .try_for_each(|(path, make)| put_hashed(sink, path, &digests, &mut |out| make(out)))?;
-    let count = files.len() + 1;
+    let (written, copied) = rayon::join(
+        || {
+            files
+                .par_iter()
+                .with_max_len(1)
+                .try_for_each(|(path, make)| put_hashed(sink, path, &digests, &mut |out| make(out)))
+        },
+        || {
+            let Some(c) = &copy else {
+                return Ok::<(), std::io::Error>(());
+            };
+            sink.put_copy(LEDGER, c.file, c.len, c.tail)?;
+            if let Ok(mut d) = digests.lock() {
+                d.insert(
+                    file_name(LEDGER).to_string(),
+                    Digest {
+                        sha256: crate::ledger::hex(&c.sha256),
+                        bytes: c.len + c.tail.len() as u64,
+                    },
+                );
+            }
+            Ok(())
+        },
+    );
+    written?;
+    copied?;
+    let count = files.len() + usize::from(copy.is_some()) + 1;
     let digests = digests.into_inner().unwrap_or_default();
     let column = column::column_json(site, derived, model, &digests, link);
     sink.put("data/column.json", column.as_bytes())?;
