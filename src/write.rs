@@ -63,9 +63,9 @@ pub trait Sink: Sync {
         self.put(path, &buf)
     }
 
-    /// Writes the first `len` bytes of the file at `src`, then `tail`: where the sink writes
-    /// files, the system copies them without passing them through the program.
-    fn put_copy(&self, path: &str, src: &Path, len: u64, tail: &[u8]) -> io::Result<()> {
+    /// Writes the first `len` bytes of `src` (a file just opened), then `tail`: where the sink
+    /// writes files, the system copies them without passing them through the program.
+    fn put_copy(&self, path: &str, src: &fs::File, len: u64, tail: &[u8]) -> io::Result<()> {
         self.put_with(path, &mut |out| copy_prefix(src, len, tail, out))
     }
 
@@ -73,20 +73,18 @@ pub trait Sink: Sync {
     fn has(&self, path: &str) -> bool;
 }
 
-/// Copies the first `len` bytes of the file at `src`, then `tail`, to `out` (which, for a file,
-/// the system does by itself). Fails when the file is shorter than that.
+/// Copies the first `len` bytes of `src`, from where it stands (a file just opened: its start),
+/// then `tail`, to `out` (which, for a file, the system does by itself). Fails when the file is
+/// shorter than that.
 fn copy_prefix<W: io::Write + ?Sized>(
-    src: &Path,
+    src: &fs::File,
     len: u64,
     tail: &[u8],
     out: &mut W,
 ) -> io::Result<()> {
-    let copied = io::copy(&mut open_regular(src)?.take(len), out)?;
+    let copied = io::copy(&mut src.take(len), out)?;
     if copied != len {
-        return Err(io::Error::other(format!(
-            "{} 在生成时被改动了（变短了）",
-            src.display()
-        )));
+        return Err(io::Error::other("要复制的文件在生成时变短了"));
     }
     out.write_all(tail)
 }
@@ -485,7 +483,7 @@ impl Sink for Staging {
         Ok(())
     }
 
-    fn put_copy(&self, path: &str, src: &Path, len: u64, tail: &[u8]) -> io::Result<()> {
+    fn put_copy(&self, path: &str, src: &fs::File, len: u64, tail: &[u8]) -> io::Result<()> {
         let target = self.target(path)?;
         let mut file = self.note(&target, fs::File::create(&target))?;
         // File to file: `io::copy` has the system copy the bytes.
@@ -600,7 +598,7 @@ impl Sink for Discard {
     }
 
     /// A copy holds nothing to judge: it is not read.
-    fn put_copy(&self, path: &str, _: &Path, _: u64, _: &[u8]) -> io::Result<()> {
+    fn put_copy(&self, path: &str, _: &fs::File, _: u64, _: &[u8]) -> io::Result<()> {
         self.put(path, &[])
     }
 

@@ -217,6 +217,51 @@ fn publish_appends_nothing_when_the_build_fails_and_build_check_never_write() {
     assert_eq!(site.read(LEDGER), ledger);
 }
 
+/// The SHA-256 `column.json` gives for the published ledger, and the published file's.
+fn published_ledger_digest(site: &Site) -> (String, String) {
+    let column: serde_json::Value =
+        serde_json::from_str(&site.read("public/data/column.json")).unwrap();
+    let named = column["files"]["ledger.jsonl"]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let copy = fs::read(site.path("public/data/ledger.jsonl")).unwrap();
+    (named, hex(&sha256(&copy)))
+}
+
+#[test]
+fn the_published_copy_is_the_ledger_with_its_hash_even_through_a_link() {
+    let site = adopted();
+    // The ledger kept elsewhere, linked in: read, copied and appended to through the link.
+    fs::create_dir(site.path("records")).unwrap();
+    fs::rename(site.path(LEDGER), site.path("records/ledger.jsonl")).unwrap();
+    std::os::unix::fs::symlink("records/ledger.jsonl", site.path(LEDGER)).unwrap();
+    let built = site.build("2023-06-01", &[]);
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    assert_eq!(site.read("public/data/ledger.jsonl"), site.read(LEDGER));
+    let (named, copy) = published_ledger_digest(&site);
+    assert_eq!(named, copy);
+    // A publish shows the lines it appends in the copy, and their hash in column.json.
+    site.replace(P, "responsible = \"邓志华\"", "responsible = \"邓志强\"");
+    front_matter(
+        &site,
+        P,
+        "[[corrections]]\ndate = 2023-06-02\nreason = \"姓名更正\"",
+    );
+    let out = publish(&site, "2023-06-02");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(site.read("records/ledger.jsonl").contains("姓名更正"));
+    assert_eq!(site.read("public/data/ledger.jsonl"), site.read(LEDGER));
+    let (named, copy) = published_ledger_digest(&site);
+    assert_eq!(named, copy);
+    // A build dated before the correction publishes the ledger as it stood then.
+    let built = site.build("2023-06-01", &[]);
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    assert!(!site.read("public/data/ledger.jsonl").contains("姓名更正"));
+    let (named, copy) = published_ledger_digest(&site);
+    assert_eq!(named, copy);
+}
+
 #[test]
 fn backdated_by_one_day_is_an_error_and_the_first_honest_day_is_not() {
     let site = adopted();

@@ -1,9 +1,9 @@
 //! `ledger.jsonl`: one entry per line, each chained to the line before by SHA-256 (SPEC §7).
 //! Reading checks every line — its form, its record's hash, its number, its date and its link —
 //! and names the first that fails. Lines are checked in parallel (each line's hashes are its
-//! own); the chain is then walked once, comparing hashes already made.
+//! own); the chain is then walked once, comparing hashes already made. What a line holds is in
+//! [`super::entry`], its form in [`super::line`].
 
-use std::fmt::Write as _;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,193 +11,13 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::canon::{self, Canon, write_str};
+use super::canon::{self, Canon};
+pub use super::entry::{Action, Broken, Entry, Hash, Key, Kind, NewEntry, hex, sha256, tagged};
+use super::line::{format_line, link, parse_line};
 use crate::date::Date;
 
 /// The ledger's file name, at the site root beside config.toml.
 pub const FILE: &str = "ledger.jsonl";
-
-pub type Hash = [u8; 32];
-
-pub fn sha256(bytes: &[u8]) -> Hash {
-    Sha256::digest(bytes).into()
-}
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-pub fn hex(h: &Hash) -> String {
-    let mut s = String::with_capacity(64);
-    push_hex(h, &mut s);
-    s
-}
-
-fn push_hex(h: &Hash, s: &mut String) {
-    for b in h {
-        s.push(HEX[usize::from(b >> 4)] as char);
-        s.push(HEX[usize::from(b & 0xf)] as char);
-    }
-}
-
-/// `sha256:` and the hex digits.
-pub fn tagged(h: &Hash) -> String {
-    format!("sha256:{}", hex(h))
-}
-
-fn parse_tagged(s: &str) -> Option<Hash> {
-    // Lower-case digits only, the form `publish` writes; looked up, not branched on, for the
-    // digits of a hash are random.
-    const VALUE: [u8; 256] = {
-        let mut t = [0xff; 256];
-        let mut i = 0;
-        while i < 16 {
-            t[HEX[i] as usize] = i as u8;
-            i += 1;
-        }
-        t
-    };
-    let digits = s.strip_prefix("sha256:")?.as_bytes();
-    if digits.len() != 64 {
-        return None;
-    }
-    let mut h = [0u8; 32];
-    let mut bad = 0;
-    for (out, pair) in h.iter_mut().zip(digits.chunks_exact(2)) {
-        let (hi, lo) = (VALUE[usize::from(pair[0])], VALUE[usize::from(pair[1])]);
-        bad |= hi | lo;
-        *out = hi << 4 | lo;
-    }
-    (bad < 16).then_some(h)
-}
-
-/// What kind of record an entry is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    Programme,
-    Document,
-    Project,
-    Progress,
-    Notice,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Programme,
-        Kind::Document,
-        Kind::Project,
-        Kind::Progress,
-        Kind::Notice,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Kind::Programme => "programme",
-            Kind::Document => "document",
-            Kind::Project => "project",
-            Kind::Progress => "progress",
-            Kind::Notice => "notice",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Programme => "示范项目总体情况",
-            Kind::Document => "政策文件",
-            Kind::Project => "项目",
-            Kind::Progress => "月度进度",
-            Kind::Notice => "采购公告",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Action {
-    /// Adopted by `ledger init`, dated with the record's own `published` date.
-    Import,
-    /// First appearance.
-    Publish,
-    Correct,
-    Withdraw,
-}
-
-impl Action {
-    pub const ALL: [Action; 4] = [
-        Action::Import,
-        Action::Publish,
-        Action::Correct,
-        Action::Withdraw,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Action::Import => "import",
-            Action::Publish => "publish",
-            Action::Correct => "correct",
-            Action::Withdraw => "withdraw",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Action::Import => "纳入公开记录",
-            Action::Publish => "新公开",
-            Action::Correct => "更正",
-            Action::Withdraw => "撤回",
-        }
-    }
-}
-
-/// A record as the ledger names it.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Key {
-    pub kind: Kind,
-    /// The record id; `<project>/<YYYY-MM>` for a monthly report, `programme` for the programme.
-    pub id: String,
-}
-
-/// One line of the ledger.
-#[derive(Clone, Debug)]
-pub struct Entry {
-    pub seq: u64,
-    pub date: Date,
-    pub action: Action,
-    pub key: Key,
-    /// SHA-256 of the record's canonical content.
-    pub hash: Hash,
-    pub reason: Option<String>,
-    /// 1-based line number in the file.
-    pub line: u32,
-    /// SHA-256 of the line's bytes (what the next line's `prev` holds).
-    pub line_hash: Hash,
-    /// Where the line's `record` is in the text: byte offset and length.
-    record_at: (usize, usize),
-    /// Byte offset just after the line's newline.
-    end: usize,
-}
-
-/// An entry about to be appended: everything but its place in the file.
-#[derive(Clone, Debug)]
-pub struct NewEntry {
-    pub date: Date,
-    pub action: Action,
-    pub key: Key,
-    pub record: Canon,
-    pub reason: Option<String>,
-}
-
-/// The first line that does not hold, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Broken {
-    pub line: u32,
-    pub message: String,
-}
 
 /// Where the ledger's text can be read again (records are read only when a page or a message
 /// needs one, so that a large ledger is not kept in memory): the file (or the bytes fetched),
@@ -222,32 +42,51 @@ enum Base {
     Memory(Arc<[u8]>),
 }
 
-/// A file's length and time of last change.
+/// Which file, and how it stood: its device and inode, its length, and when its content and its
+/// status last changed (the status time is the system's own: no tool sets it back).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Stamp {
+    dev: u64,
+    ino: u64,
     len: u64,
-    modified: Option<std::time::SystemTime>,
+    modified: (i64, i64),
+    changed: (i64, i64),
 }
 
 impl Stamp {
     fn of(m: &std::fs::Metadata) -> Stamp {
+        use std::os::unix::fs::MetadataExt;
         Stamp {
+            dev: m.dev(),
+            ino: m.ino(),
             len: m.len(),
-            modified: m.modified().ok(),
+            modified: (m.mtime(), m.mtime_nsec()),
+            changed: (m.ctime(), m.ctime_nsec()),
         }
     }
 }
 
-/// Where the first lines of a ledger can be copied from, without reading them through (see
-/// [`Ledger::copy_source`]).
+/// The ledger's file, opened to be copied without reading it through (see
+/// [`Ledger::copy_source`]): the same file as was read, unchanged since.
 pub struct CopySource<'l> {
-    /// The ledger's file, and how many of its bytes to copy.
-    pub file: &'l Path,
+    pub file: std::fs::File,
+    stamp: Stamp,
+    /// How many of the file's bytes to copy.
     pub len: u64,
     /// Lines appended in memory, to write after them.
     pub tail: &'l [u8],
     /// SHA-256 of the whole copy, made when the file was read.
     pub sha256: Hash,
+}
+
+impl CopySource<'_> {
+    /// Fails when the file changed while it was copied: the copy then may not be what was read.
+    pub fn unchanged(&self) -> std::io::Result<()> {
+        if Stamp::of(&self.file.metadata()?) != self.stamp {
+            return Err(changed());
+        }
+        Ok(())
+    }
 }
 
 /// The error when the ledger's file changed while a build used it.
@@ -321,6 +160,7 @@ impl Ledger {
         let mut checker = Checker::default();
         let mut buf: Vec<u8> = Vec::with_capacity(PIECE * 2);
         let mut offset = 0;
+        // Taken before reading: a change made while the file is read shows as one later.
         let stamp = Stamp::of(&file.metadata()?);
         let size = stamp.len as usize;
         // The whole file's SHA-256 too, for the copy the site publishes (SPEC §7): made beside
@@ -413,18 +253,20 @@ impl Ledger {
         if stamp.len != self.text.base_len as u64 {
             return Ok(None);
         }
-        if Stamp::of(&std::fs::metadata(path)?) != *stamp {
-            return Err(changed());
-        }
-        let tail = &self.text.appended.as_bytes()[..tail];
-        let mut hash = whole.clone();
-        hash.update(tail);
-        Ok(Some(CopySource {
-            file: path,
+        let file = std::fs::File::open(path)?;
+        let source = CopySource {
+            file,
+            stamp: *stamp,
             len: stamp.len,
-            tail,
-            sha256: hash.finalize().into(),
-        }))
+            tail: &self.text.appended.as_bytes()[..tail],
+            sha256: {
+                let mut hash = whole.clone();
+                hash.update(&self.text.appended.as_bytes()[..tail]);
+                hash.finalize().into()
+            },
+        };
+        source.unchanged()?;
+        Ok(Some(source))
     }
 
     /// Writes the first `count` lines, as they are in the file, to `out`.
@@ -557,363 +399,9 @@ impl Checker {
     }
 }
 
-/// One line as `publish` writes it: the keys in SPEC §7's order, no spaces.
-fn format_line(seq: u64, e: &NewEntry, record: &str, hash: &Hash, prev: Option<&Hash>) -> String {
-    let mut s = String::with_capacity(record.len() + 256);
-    line_head(seq, e, hash, &mut s);
-    s.push_str(record);
-    line_tail(e, prev, &mut s);
-    s
-}
-
-/// A line up to its record: `{"seq":…,"hash":"sha256:…","record":`.
-fn line_head(seq: u64, e: &NewEntry, hash: &Hash, s: &mut String) {
-    let _ = write!(s, "{{\"seq\":{seq},\"date\":\"{}\",\"action\":", e.date);
-    write_str(e.action.key(), s);
-    s.push_str(",\"kind\":");
-    write_str(e.key.kind.key(), s);
-    s.push_str(",\"id\":");
-    write_str(&e.key.id, s);
-    s.push_str(",\"hash\":\"sha256:");
-    push_hex(hash, s);
-    s.push_str("\",\"record\":");
-}
-
-/// A line after its record: `,"reason":…,"prev":…}`.
-fn line_tail(e: &NewEntry, prev: Option<&Hash>, s: &mut String) {
-    s.push_str(",\"reason\":");
-    match &e.reason {
-        Some(r) => write_str(r, s),
-        None => s.push_str("null"),
-    }
-    s.push_str(",\"prev\":");
-    match prev {
-        Some(h) => {
-            s.push_str("\"sha256:");
-            push_hex(h, s);
-            s.push('"');
-        }
-        None => s.push_str("null"),
-    }
-    s.push('}');
-}
-
-/// The keys of a line, in order, as written before their values.
-const KEYS: [&str; 9] = [
-    "\"seq\":",
-    "\"date\":",
-    "\"action\":",
-    "\"kind\":",
-    "\"id\":",
-    "\"hash\":",
-    "\"record\":",
-    "\"reason\":",
-    "\"prev\":",
-];
-
-thread_local! {
-    /// Each checking thread writes the expected form of a line into one buffer.
-    static LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-}
-
-/// A line's fields, read where the line is exactly as `publish` writes it.
-struct Exact<'l> {
-    seq: u64,
-    date: Date,
-    action: Action,
-    kind: Kind,
-    id: &'l str,
-    hash: Hash,
-    /// Byte offset and length of the record in the line.
-    record: (usize, usize),
-    reason: Option<&'l str>,
-    prev: Option<Hash>,
-}
-
-/// Reads a line written exactly as `publish` writes it, in one pass and without building any
-/// value; `None` for any other line (including every broken one), which [`parse_line`] then
-/// reads field by field to say what is wrong. Only what `publish` writes is accepted: the keys
-/// in order, no spaces, the number without leading zeros, texts without escapes (a text with
-/// one is left to the field-by-field reading), a record that is one valid JSON object.
-fn exact(line: &str) -> Option<Exact<'_>> {
-    let b = line.as_bytes();
-    let mut i = 0;
-    let lit = |i: &mut usize, s: &[u8]| -> Option<()> {
-        b.get(*i..*i + s.len()).filter(|x| *x == s)?;
-        *i += s.len();
-        Some(())
-    };
-    // A text with nothing escaped (so written as `publish` writes it): up to its closing quote.
-    let plain = |i: &mut usize| -> Option<&str> {
-        lit(i, b"\"")?;
-        let len = b[*i..]
-            .iter()
-            .position(|c| *c == b'"' || *c == b'\\' || *c < 0x20)?;
-        (b[*i + len] == b'"').then_some(())?;
-        let text = &line[*i..*i + len];
-        *i += len + 1;
-        Some(text)
-    };
-    let tagged = |i: &mut usize| -> Option<Hash> {
-        let h = parse_tagged(line.get(*i + 1..*i + 72)?)?;
-        lit(i, b"\"")?;
-        *i += 71;
-        lit(i, b"\"")?;
-        Some(h)
-    };
-    lit(&mut i, b"{\"seq\":")?;
-    let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-    let seq: u64 = line[i..i + digits].parse().ok()?;
-    (seq > 0 && b[i] != b'0').then_some(())?;
-    i += digits;
-    lit(&mut i, b",\"date\":\"")?;
-    let date = line.get(i..i + 10)?;
-    let shape = date.bytes().enumerate().all(|(k, c)| match k {
-        4 | 7 => c == b'-',
-        _ => c.is_ascii_digit(),
-    });
-    let date = shape.then(|| Date::parse(date)).flatten()?;
-    i += 10;
-    lit(&mut i, b"\",\"action\":")?;
-    let action = Action::from_key(plain(&mut i)?)?;
-    lit(&mut i, b",\"kind\":")?;
-    let kind = Kind::from_key(plain(&mut i)?)?;
-    lit(&mut i, b",\"id\":")?;
-    let id = plain(&mut i)?;
-    lit(&mut i, b",\"hash\":")?;
-    let hash = tagged(&mut i)?;
-    lit(&mut i, b",\"record\":")?;
-    (b.get(i) == Some(&b'{')).then_some(())?;
-    let end = canon::skip_value(line, i).ok()?;
-    let record = (i, end - i);
-    i = end;
-    lit(&mut i, b",\"reason\":")?;
-    let reason = match lit(&mut i, b"null") {
-        Some(()) => None,
-        None => Some(plain(&mut i)?),
-    };
-    lit(&mut i, b",\"prev\":")?;
-    let prev = match lit(&mut i, b"null") {
-        Some(()) => None,
-        None => Some(tagged(&mut i)?),
-    };
-    lit(&mut i, b"}")?;
-    (i == b.len()).then_some(Exact {
-        seq,
-        date,
-        action,
-        kind,
-        id,
-        hash,
-        record,
-        reason,
-        prev,
-    })
-}
-
-/// Reads one line on its own: its form, its fields and its record's hash; returns its entry and
-/// the `prev` it holds. The chain is checked afterwards, by [`link`].
-fn parse_line(bytes: &[u8], offset: usize, n: u32) -> Result<(Entry, Option<Hash>), String> {
-    let bad = |why: String| Err(format!("第 {n} 行{why}"));
-    let Ok(line) = simdutf8::basic::from_utf8(bytes) else {
-        return bad("不是 UTF-8 文本".into());
-    };
-    if let Some(e) = exact(line) {
-        let (r_start, r_len) = e.record;
-        if sha256(&bytes[r_start..r_start + r_len]) != e.hash {
-            return bad("的 record 与它的 hash 不符：这条记录的内容在写入之后被改动过".into());
-        }
-        let entry = Entry {
-            seq: e.seq,
-            date: e.date,
-            action: e.action,
-            key: Key {
-                kind: e.kind,
-                id: e.id.to_string(),
-            },
-            hash: e.hash,
-            reason: e.reason.map(str::to_string),
-            line: n,
-            line_hash: sha256(bytes),
-            record_at: (offset + r_start, r_len),
-            end: offset + bytes.len() + 1,
-        };
-        return Ok((entry, e.prev));
-    }
-    by_field(line, offset, n)
-}
-
-/// [`parse_line`] for a line that is not exactly as `publish` writes it: each field read as
-/// JSON, to name what is wrong (or, for a text with an escape, to accept it when `publish`
-/// escapes it so).
-fn by_field(line: &str, offset: usize, n: u32) -> Result<(Entry, Option<Hash>), String> {
-    let bad = |why: String| Err(format!("第 {n} 行{why}"));
-    if line.is_empty() {
-        return bad("是空行".into());
-    }
-    let (fields, record) = match fields(line) {
-        Ok(f) => f,
-        Err(e) => return bad(format!("不是有效的 JSON：{e}")),
-    };
-    let [seq, date, action, kind, id, hash, _, reason, prev] = fields;
-    let text = |v: Option<Canon>, key: &str| -> Result<String, String> {
-        match v {
-            Some(Canon::Str(s)) => Ok(s),
-            _ => Err(format!("第 {n} 行的 {key} 应为文字")),
-        }
-    };
-    let seq = match &seq {
-        Some(Canon::Num(s)) => s.parse::<u64>().ok().filter(|s| *s > 0),
-        _ => None,
-    };
-    let Some(seq) = seq else {
-        return bad("的 seq 应为正整数".into());
-    };
-    let Some(date) = Date::parse(&text(date, "date")?) else {
-        return bad("的 date 不是 年-月-日 日期".into());
-    };
-    let Some(action) = Action::from_key(&text(action, "action")?) else {
-        return bad("的 action 应为 import、publish、correct 或 withdraw".into());
-    };
-    let Some(kind) = Kind::from_key(&text(kind, "kind")?) else {
-        return bad("的 kind 应为 programme、document、project、progress 或 notice".into());
-    };
-    let id = text(id, "id")?;
-    let Some(hash) = parse_tagged(&text(hash, "hash")?) else {
-        return bad("的 hash 应为 sha256: 加 64 位十六进制数".into());
-    };
-    let (r_start, r_len) = record;
-    let raw = &line[r_start..r_start + r_len];
-    if !raw.starts_with('{') {
-        return bad("的 record 应为对象".into());
-    }
-    let reason = match reason {
-        Some(Canon::Null) => None,
-        Some(Canon::Str(s)) => Some(s),
-        _ => return bad("的 reason 应为文字或 null".into()),
-    };
-    let prev = match &prev {
-        Some(Canon::Null) => None,
-        Some(Canon::Str(s)) => match parse_tagged(s) {
-            Some(h) => Some(h),
-            None => return bad("的 prev 应为 sha256: 加 64 位十六进制数".into()),
-        },
-        _ => return bad("的 prev 应为 sha256: 哈希或 null".into()),
-    };
-    let entry = NewEntry {
-        date,
-        action,
-        key: Key { kind, id },
-        record: Canon::Null,
-        reason,
-    };
-    // The line must be exactly what `publish` writes: compared around the record, which is
-    // not copied.
-    let written_so = LINE.with_borrow_mut(|s| {
-        s.clear();
-        line_head(seq, &entry, &hash, s);
-        let head = s.len();
-        line_tail(&entry, prev.as_ref(), s);
-        line.as_bytes()[..r_start] == s.as_bytes()[..head]
-            && line.as_bytes()[r_start + r_len..] == s.as_bytes()[head..]
-    });
-    if !written_so {
-        return bad(
-            "不是 gongkai 写出的样子（多了空格、换了字段顺序、改了转义或数字的写法）".into(),
-        );
-    }
-    if sha256(raw.as_bytes()) != hash {
-        return bad("的 record 与它的 hash 不符：这条记录的内容在写入之后被改动过".into());
-    }
-    Ok((
-        Entry {
-            seq,
-            date: entry.date,
-            action,
-            key: entry.key,
-            hash,
-            reason: entry.reason,
-            line: n,
-            line_hash: sha256(line.as_bytes()),
-            record_at: (offset + r_start, r_len),
-            end: offset + line.len() + 1,
-        },
-        prev,
-    ))
-}
-
-/// The line's fields, in the order SPEC §7 writes them; the record is not built (its place is
-/// `None`), only located: its byte offset in the line and its length.
-type Fields = ([Option<Canon>; 9], (usize, usize));
-
-fn fields(line: &str) -> Result<Fields, String> {
-    let mut out: [Option<Canon>; 9] = Default::default();
-    let mut record = (0, 0);
-    if !line.starts_with('{') || !line.ends_with('}') {
-        return Err("应以 { 开始、以 } 结束".into());
-    }
-    let mut i = 1;
-    for (n, quoted) in KEYS.iter().enumerate() {
-        let key = &quoted[1..quoted.len() - 2];
-        if !line[i..].starts_with(quoted) {
-            return Err(format!("第 {} 个字段应为 {key}", n + 1));
-        }
-        i += quoted.len();
-        let end = canon::skip_value(line, i)?;
-        if key == "record" {
-            record = (i, end - i);
-        } else {
-            out[n] = Some(canon::parse(&line[i..end])?);
-        }
-        i = end;
-        let sep = if n + 1 == KEYS.len() { b'}' } else { b',' };
-        if line.as_bytes().get(i) != Some(&sep) {
-            return Err(format!("{key} 之后应为“{}”", sep as char));
-        }
-        i += 1;
-    }
-    if i != line.len() {
-        return Err("最后一个字段之后还有内容".into());
-    }
-    Ok((out, record))
-}
-
-/// Whether `entry` follows `before`: its number, its date and its `prev`. The message names
-/// the line that no longer matches.
-fn link(before: Option<&Entry>, entry: &Entry, prev: Option<Hash>) -> Option<String> {
-    let n = entry.line;
-    let expected_seq = before.map_or(1, |b| b.seq + 1);
-    if entry.seq != expected_seq {
-        return Some(format!(
-            "第 {n} 行的 seq 是 {}，应为 {expected_seq}：中间有行被删除、插入或调换过",
-            entry.seq
-        ));
-    }
-    if let Some(b) = before
-        && entry.date < b.date
-    {
-        return Some(format!(
-            "第 {n} 行的日期 {} 早于第 {} 行的 {}：公开记录只能按日期往后追加",
-            entry.date, b.line, b.date
-        ));
-    }
-    match (before, prev) {
-        (None, None) => None,
-        (None, Some(_)) => Some("第 1 行的 prev 应为 null：前面的行被删除过".into()),
-        (Some(b), None) => Some(format!(
-            "第 {n} 行的 prev 是 null，应为第 {} 行的哈希",
-            b.line
-        )),
-        (Some(b), Some(p)) if p != b.line_hash => Some(format!(
-            "第 {n} 行的 prev 与第 {} 行的哈希不符：第 {} 行在第 {n} 行写入之后被改动过（或第 {n} 行的 prev 被改过）",
-            b.line, b.line
-        )),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
+    use super::super::line::by_field;
     use super::*;
 
     pub(crate) fn entry(
@@ -1066,32 +554,6 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn hashes_are_read_only_in_the_form_publish_writes() {
-        let h = sha256(b"x");
-        assert_eq!(parse_tagged(&tagged(&h)), Some(h));
-        let upper = tagged(&h)
-            .replace('a', "A")
-            .replace('b', "B")
-            .replace('c', "C");
-        assert_ne!(upper, tagged(&h), "the sample hash has a letter to change");
-        assert_eq!(parse_tagged(&upper), None);
-        for bad in ["sha256:", "sha256:0g", "SHA256:00", "md5:00"] {
-            assert_eq!(parse_tagged(bad), None, "{bad}");
-        }
-        let long = format!("{}0", tagged(&h));
-        assert_eq!(parse_tagged(&long), None);
-        let mut one_off = tagged(&h).into_bytes();
-        for (i, b) in [(7, b'g'), (40, b'/'), (70, b':'), (8, b'`'), (9, 0xe4)] {
-            let mut bytes = one_off.clone();
-            bytes[i] = b;
-            let s = String::from_utf8_lossy(&bytes).into_owned();
-            assert_eq!(parse_tagged(&s), None, "{s}");
-        }
-        one_off.truncate(70);
-        assert_eq!(parse_tagged(std::str::from_utf8(&one_off).unwrap()), None);
-    }
-
-    #[test]
     fn appending_continues_the_chain() {
         let text = sample();
         let l = Ledger::from_bytes(text.as_bytes());
@@ -1159,6 +621,16 @@ pub(crate) mod tests {
         let mut copied = Vec::new();
         shown.write_prefix(5, &mut copied).unwrap();
         assert_eq!(sha256(&copied), source.sha256);
+        // A file changed while it is copied: even the same length, its time of change set back.
+        let path = dir.path().join(FILE);
+        let source = l.copy_source(4).unwrap().unwrap();
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::fs::write(&path, text.replacen("决定", "决议", 1)).unwrap();
+        let f = std::fs::File::options().write(true).open(&path).unwrap();
+        f.set_modified(modified).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), text.len() as u64);
+        assert!(source.unchanged().is_err());
+        assert!(l.copy_source(4).is_err());
         // A ledger with a broken line is never copied whole, and a file changed since it was
         // read is not copied at all.
         std::fs::write(dir.path().join(FILE), format!("{text}{{}}")).unwrap();

@@ -3,7 +3,9 @@
 //! chained to the one before by SHA-256 in the manner of certificate-transparency logs.
 //!
 //! - [`canon`]: a record's canonical disclosed content and how two versions differ;
-//! - [`file`]: the file format, reading and checking the chain, making new lines;
+//! - [`entry`]: what a line says (hashes, kinds, actions, entries);
+//! - [`line`]: one line's form, written and read back;
+//! - [`file`]: the file: reading and checking the chain, copying it, appending to it;
 //! - [`json`]: JSON text in and out: escaping, and a strict reader that keeps numbers exact;
 //! - [`verify`]: `gongkai verify OLD NEW`, the inspector's check of two published copies.
 //!
@@ -12,8 +14,10 @@
 //! (beside the pipeline) is the only writer of the file.
 
 pub mod canon;
+pub mod entry;
 pub mod file;
 pub mod json;
+pub mod line;
 pub mod verify;
 
 pub use canon::Canon;

@@ -144,7 +144,8 @@ pub fn write(
             let Some(c) = &copy else {
                 return Ok::<(), std::io::Error>(());
             };
-            sink.put_copy(LEDGER, c.file, c.len, c.tail)?;
+            sink.put_copy(LEDGER, &c.file, c.len, c.tail)?;
+            c.unchanged()?;
             if let Ok(mut d) = digests.lock() {
                 d.insert(
                     file_name(LEDGER).to_string(),
