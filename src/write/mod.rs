@@ -14,13 +14,19 @@
 //!   output is hard-linked from it instead of written again, so it keeps its inode and
 //!   modification time, and an `rsync` deploy sends only what changed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
+
+mod memory;
+mod switch;
+
+pub use memory::{Discard, Memory};
+use switch::switch;
 
 /// A file copied as it is: (source path, path in the output).
 pub type Asset = (PathBuf, String);
@@ -548,131 +554,6 @@ fn read_full(f: &mut fs::File, buf: &mut [u8]) -> io::Result<usize> {
         }
     }
     Ok(n)
-}
-
-/// Files kept in memory, for the preview server.
-#[derive(Default)]
-pub struct Memory {
-    pub files: Mutex<HashMap<String, Arc<Vec<u8>>>>,
-}
-
-impl Sink for Memory {
-    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        safe_join(Path::new(""), path)?;
-        self.files
-            .lock()
-            .map_err(|_| io::Error::other("poisoned"))?
-            .insert(path.to_string(), Arc::new(bytes.to_vec()));
-        Ok(())
-    }
-
-    fn has(&self, path: &str) -> bool {
-        self.files.lock().is_ok_and(|f| f.contains_key(path))
-    }
-}
-
-/// Keeps nothing but the paths it was given: `check` renders into it to judge the pages a build
-/// would write.
-#[derive(Default)]
-pub struct Discard {
-    paths: Mutex<HashSet<String>>,
-}
-
-impl Sink for Discard {
-    fn put(&self, path: &str, _: &[u8]) -> io::Result<()> {
-        safe_join(Path::new(""), path)?;
-        self.paths
-            .lock()
-            .map_err(|_| io::Error::other("poisoned"))?
-            .insert(path.to_string());
-        Ok(())
-    }
-
-    fn put_with(
-        &self,
-        path: &str,
-        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
-    ) -> io::Result<()> {
-        write(&mut io::sink())?;
-        self.put(path, &[])
-    }
-
-    /// A copy holds nothing to judge: it is not read.
-    fn put_copy(&self, path: &str, _: &fs::File, _: u64, _: &[u8]) -> io::Result<()> {
-        self.put(path, &[])
-    }
-
-    fn has(&self, path: &str) -> bool {
-        self.paths.lock().is_ok_and(|p| p.contains(path))
-    }
-}
-
-/// Puts the folder `staging` in place of `output` in one step; afterwards `staging` holds the
-/// previous output (if there was one).
-#[cfg(target_os = "linux")]
-fn switch(staging: &Path, output: &Path) -> io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let c = |p: &Path| {
-        CString::new(p.as_os_str().as_bytes())
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in path"))
-    };
-    let (from, to) = (c(staging)?, c(output)?);
-    let exists = fs::symlink_metadata(output).is_ok();
-    let flags = if exists {
-        libc::RENAME_EXCHANGE
-    } else {
-        libc::RENAME_NOREPLACE
-    };
-    // SAFETY: both paths are NUL-terminated strings that live across the call.
-    let r = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            from.as_ptr(),
-            libc::AT_FDCWD,
-            to.as_ptr(),
-            flags,
-        )
-    };
-    if r == 0 {
-        return Ok(());
-    }
-    let e = io::Error::last_os_error();
-    match e.raw_os_error() {
-        // A file system without the exchange (some network file systems): two renames.
-        Some(libc::EINVAL) | Some(libc::ENOSYS) => two_renames(staging, output),
-        _ => Err(e),
-    }
-}
-
-/// Elsewhere than Linux there is no portable exchange of two folders: the output is moved
-/// aside and the staging folder moved in, two renames with a short moment between them in
-/// which the output folder does not exist (a kill then leaves the previous output in the
-/// staging folder's place, marked, for the next build).
-#[cfg(not(target_os = "linux"))]
-fn switch(staging: &Path, output: &Path) -> io::Result<()> {
-    two_renames(staging, output)
-}
-
-fn two_renames(staging: &Path, output: &Path) -> io::Result<()> {
-    if fs::symlink_metadata(output).is_err() {
-        return fs::rename(staging, output);
-    }
-    let name = staging
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let aside = match name.rsplit_once(".staging-") {
-        Some((output, pid)) => staging.with_file_name(format!("{output}.old-{pid}")),
-        None => staging.with_file_name(format!("{name}.old")),
-    };
-    let _ = fs::remove_dir_all(&aside);
-    fs::rename(output, &aside)?;
-    if let Err(e) = fs::rename(staging, output) {
-        let _ = fs::rename(&aside, output);
-        return Err(e);
-    }
-    fs::rename(&aside, staging)
 }
 
 fn safe_join(base: &Path, rel: &str) -> io::Result<PathBuf> {
