@@ -253,17 +253,15 @@ impl Ledger {
         if stamp.len != self.text.base_len as u64 {
             return Ok(None);
         }
-        let file = std::fs::File::open(path)?;
+        let tail = &self.text.appended.as_bytes()[..tail];
+        let mut hash = whole.clone();
+        hash.update(tail);
         let source = CopySource {
-            file,
+            file: std::fs::File::open(path)?,
             stamp: *stamp,
             len: stamp.len,
-            tail: &self.text.appended.as_bytes()[..tail],
-            sha256: {
-                let mut hash = whole.clone();
-                hash.update(&self.text.appended.as_bytes()[..tail]);
-                hash.finalize().into()
-            },
+            tail,
+            sha256: hash.finalize().into(),
         };
         source.unchanged()?;
         Ok(Some(source))
@@ -553,20 +551,25 @@ pub(crate) mod tests {
         );
     }
 
-    #[test]
-    fn appending_continues_the_chain() {
-        let text = sample();
-        let l = Ledger::from_bytes(text.as_bytes());
-        let (more, made) = l.lines_after(
+    /// The lines that withdraw the sample's document after its four entries.
+    fn withdraw_document(l: &Ledger, record: &str) -> (String, Vec<Entry>) {
+        l.lines_after(
             4,
             &[entry(
                 "2022-07-15",
                 Action::Withdraw,
                 Kind::Document,
                 "d",
-                r#"{"title":"决定"}"#,
+                record,
             )],
-        );
+        )
+    }
+
+    #[test]
+    fn appending_continues_the_chain() {
+        let text = sample();
+        let l = Ledger::from_bytes(text.as_bytes());
+        let (more, made) = withdraw_document(&l, r#"{"title":"决定"}"#);
         let whole = format!("{text}{more}");
         let again = Ledger::from_bytes(whole.as_bytes());
         assert_eq!(again.broken, None);
@@ -604,16 +607,7 @@ pub(crate) mod tests {
         // Fewer lines than the file holds: no copy of the file.
         assert!(l.copy_source(3).unwrap().is_none());
         // Lines a publish appends come after the file, and are in the hash.
-        let (more, made) = l.lines_after(
-            4,
-            &[entry(
-                "2022-07-15",
-                Action::Withdraw,
-                Kind::Document,
-                "d",
-                "{}",
-            )],
-        );
+        let (more, made) = withdraw_document(&l, "{}");
         let shown = l.with_appended(&more, made);
         let source = shown.copy_source(5).unwrap().unwrap();
         assert_eq!(source.tail, more.as_bytes());

@@ -74,11 +74,16 @@ fn put_hashed(
             sha256: crate::ledger::hex(&h.hash.finalize().into()),
             bytes: h.bytes,
         };
-        if let Ok(mut d) = digests.lock() {
-            d.insert(file_name(path).to_string(), digest);
-        }
+        note_digest(digests, path, digest);
         Ok(())
     })
+}
+
+/// Keeps a file's digest for `column.json`, under its name.
+fn note_digest(digests: &Mutex<BTreeMap<String, Digest>>, path: &str, digest: Digest) {
+    if let Ok(mut d) = digests.lock() {
+        d.insert(file_name(path).to_string(), digest);
+    }
 }
 
 fn file_name(path: &str) -> &str {
@@ -146,15 +151,11 @@ pub fn write(
             };
             sink.put_copy(LEDGER, &c.file, c.len, c.tail)?;
             c.unchanged()?;
-            if let Ok(mut d) = digests.lock() {
-                d.insert(
-                    file_name(LEDGER).to_string(),
-                    Digest {
-                        sha256: crate::ledger::hex(&c.sha256),
-                        bytes: c.len + c.tail.len() as u64,
-                    },
-                );
-            }
+            let digest = Digest {
+                sha256: crate::ledger::hex(&c.sha256),
+                bytes: c.len + c.tail.len() as u64,
+            };
+            note_digest(&digests, LEDGER, digest);
             Ok(())
         },
     );
